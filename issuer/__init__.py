@@ -1,0 +1,98 @@
+"""Certifikation's issuing service: the only package that imports Flask."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+from flask import Flask, Response, g, request
+
+from issuer import clock, errors, tasks
+from issuer.db import db
+from issuer.extensions import api, limiter
+from issuer.keys.master import load_cipher
+from issuer.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None = None) -> Flask:
+    """Build the service from `settings` (default: the environment) and an optional clock."""
+    settings = settings or Settings.from_env()
+    settings.validate()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        API_TITLE="Certifikation",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/api/docs/assets/",
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    app.extensions["settings"] = settings
+    logging.basicConfig(level=logging.DEBUG if settings.debug else logging.INFO)
+
+    app.extensions["master_cipher"] = load_cipher(settings)
+    clock.init_app(app, clock_)
+    db.init_app(app, settings.database_url)
+    errors.init_app(app)
+    api.init_app(app, spec_kwargs=_spec_kwargs())
+    limiter.init_app(app)
+    tasks.init_app(app, settings)
+    _register(app)
+    app.before_request(_assign_request_id)
+    app.after_request(_finish_response)
+    return app
+
+
+def _spec_kwargs() -> dict[str, object]:
+    return {
+        "info": {"description": "Issue, publish and verify Open Badges 2.0/3.0 credentials."},
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            }
+        },
+    }
+
+
+def _register(app: Flask) -> None:
+    from issuer import cli
+    from issuer.accounts import views as accounts
+    from issuer.audit import views as audit
+    from issuer.docs import views as docs
+    from issuer.images import views as images
+    from issuer.keys import views as keys
+    from issuer.tenants import views as tenants
+
+    for module in (accounts, tenants, keys, audit, images):
+        for blueprint in module.API_BLUEPRINTS:
+            api.register_blueprint(blueprint)
+        for blueprint in module.BLUEPRINTS:
+            app.register_blueprint(blueprint)
+    app.register_blueprint(docs.blueprint)
+    cli.init_app(app)
+
+
+def _assign_request_id() -> None:
+    supplied = request.headers.get("X-Request-Id", "")
+    g.request_id = supplied if 0 < len(supplied) <= 64 and supplied.isascii() else uuid.uuid4().hex
+
+
+def _finish_response(response: Response) -> Response:
+    response.headers.setdefault("X-Request-Id", g.get("request_id", ""))
+    for name, value in _SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

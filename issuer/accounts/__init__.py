@@ -1,0 +1,1 @@
+"""People, roles, API clients and access tokens."""

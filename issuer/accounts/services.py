@@ -1,0 +1,179 @@
+"""Users, memberships, API clients, and the two ways to obtain an access token."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from issuer import clock, mail
+from issuer.accounts import tokens
+from issuer.accounts.models import ApiClient, Membership, User
+from issuer.accounts.passwords import hash_secret, verify_secret
+from issuer.accounts.roles import CLIENT_SCOPES, Role
+from issuer.audit import services as audit
+from issuer.db import db
+from issuer.errors import BadRequest, Unauthorized
+from issuer.tenants.models import Tenant
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str, name: str, *, password: str | None = None, is_platform_admin: bool = False
+) -> User:
+    """A new user; without a password they cannot log in until one is set."""
+    user = User(
+        email=normalise_email(email),
+        name=name,
+        password_hash=hash_secret(password) if password else None,
+        is_platform_admin=is_platform_admin,
+        created_at=clock.now(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def login(email: str, password: str) -> tuple[str, int]:
+    """A user token for valid credentials; the same error whether email or password is wrong."""
+    user = find_user(email)
+    valid = verify_secret(user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
+        raise Unauthorized("The email or password is incorrect.")
+    return tokens.issue(current_app.extensions["settings"], sub=str(user.id), kind="user")
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_secret(user.password_hash, current):
+        raise Unauthorized("The current password is incorrect.")
+    user.password_hash = hash_secret(new)
+    audit.record(("user", str(user.id)), "user.password.change", user, tenant_id=None)
+
+
+def set_roles(
+    actor: audit.Actor, tenant: Tenant, user: User, roles: Iterable[str]
+) -> list[Membership]:
+    """Give `user` exactly `roles` in `tenant`."""
+    wanted = {Role(r) for r in roles}
+    current = {m.role: m for m in user.memberships if m.tenant_id == tenant.id}
+    for role, membership in current.items():
+        if role not in wanted:
+            user.memberships.remove(membership)
+    for role in wanted - current.keys():
+        user.memberships.append(Membership(tenant_id=tenant.id, role=role, created_at=clock.now()))
+    db.session.flush()
+    audit.record(
+        actor, "member.roles", user, tenant_id=tenant.id, roles=sorted(r.value for r in wanted)
+    )
+    return [m for m in user.memberships if m.tenant_id == tenant.id]
+
+
+def add_member(
+    actor: audit.Actor,
+    tenant: Tenant,
+    *,
+    email: str,
+    name: str,
+    roles: list[str],
+    password: str | None = None,
+) -> User:
+    """Add a person to `tenant` with `roles`, creating their account if they have none."""
+    user = find_user(email) or create_user(email, name, password=password)
+    set_roles(actor, tenant, user, roles)
+    mail.deliver_task.delay(
+        user.email,
+        f"You have been added to {tenant.name}",
+        f"Hello {user.name},\n\nYou now have these roles in {tenant.name}: "
+        f"{', '.join(sorted(roles))}.\n",
+    )
+    return user
+
+
+def remove_member(actor: audit.Actor, tenant: Tenant, user: User) -> None:
+    db.session.execute(
+        delete(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == user.id)
+    )
+    db.session.expire(user, ["memberships"])
+    audit.record(actor, "member.remove", user, tenant_id=tenant.id)
+
+
+def _check_scopes(scopes: Iterable[str]) -> list[str]:
+    unknown = sorted(set(scopes) - CLIENT_SCOPES)
+    if unknown:
+        raise BadRequest(f"Unknown or forbidden scopes: {', '.join(unknown)}.")
+    return sorted(set(scopes))
+
+
+def create_client(
+    actor: audit.Actor, tenant: Tenant, *, name: str, scopes: list[str]
+) -> tuple[ApiClient, str]:
+    """A new API client; the secret is returned once and stored only as a hash."""
+    secret = secrets.token_urlsafe(32)
+    client = ApiClient(
+        tenant_id=tenant.id,
+        name=name,
+        client_id="ck_" + secrets.token_urlsafe(16),
+        secret_hash=hash_secret(secret),
+        scopes=_check_scopes(scopes),
+        created_at=clock.now(),
+    )
+    db.session.add(client)
+    db.session.flush()
+    audit.record(actor, "client.create", client, tenant_id=tenant.id, scopes=client.scopes)
+    return client, secret
+
+
+def update_client(actor: audit.Actor, client: ApiClient, changes: dict[str, object]) -> ApiClient:
+    if "scopes" in changes:
+        changes["scopes"] = _check_scopes(changes["scopes"])  # type: ignore[arg-type]
+    for name, value in changes.items():
+        setattr(client, name, value)
+    audit.record(actor, "client.update", client, tenant_id=client.tenant_id, fields=sorted(changes))
+    return client
+
+
+def rotate_client_secret(actor: audit.Actor, client: ApiClient) -> str:
+    secret = secrets.token_urlsafe(32)
+    client.secret_hash = hash_secret(secret)
+    audit.record(actor, "client.secret.rotate", client, tenant_id=client.tenant_id)
+    return secret
+
+
+def delete_client(actor: audit.Actor, client: ApiClient) -> None:
+    audit.record(actor, "client.delete", client, tenant_id=client.tenant_id, name=client.name)
+    db.session.delete(client)
+
+
+def client_credentials_token(
+    client_id: str, secret: str, requested: str | None
+) -> tuple[str, int, tuple[str, ...]]:
+    """RFC 6749 §4.4: a client token with the requested scopes (default: all it holds)."""
+    client = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    valid = verify_secret(client.secret_hash if client else None, secret)
+    if client is None or not valid or not client.is_active:
+        raise Unauthorized(
+            "Client authentication failed.",
+            error="invalid_client",
+            headers={"WWW-Authenticate": 'Basic realm="certifikation"'},
+        )
+    granted = set(client.scopes)
+    wanted = set(requested.split()) if requested else granted
+    if not wanted <= granted:
+        raise BadRequest(
+            f"This client may not request: {', '.join(sorted(wanted - granted))}.",
+            error="invalid_scope",
+        )
+    scopes = tuple(sorted(wanted))
+    token, ttl = tokens.issue(
+        current_app.extensions["settings"], sub=str(client.id), kind="client", scopes=scopes
+    )
+    return token, ttl, scopes

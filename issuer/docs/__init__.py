@@ -1,0 +1,1 @@
+"""API documentation assets and problem-type pages."""

@@ -1,0 +1,1 @@
+"""Validated, sanitised images served publicly."""

@@ -1,0 +1,1 @@
+"""Issuer signing keys, their rotation and public documents."""

@@ -1,0 +1,118 @@
+"""Creating, rotating and loading issuer keys."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import quote
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from flask import current_app
+from sqlalchemy import select
+
+from issuer import clock
+from issuer.audit import services as audit
+from issuer.db import db
+from issuer.keys.master import decrypt
+from issuer.keys.models import IssuerKey
+from issuer.settings import Settings
+from issuer.tenants.models import Issuer
+from verifier.multikey import jwk_thumbprint, public_key_to_jwk
+
+Algorithm = Literal["Ed25519", "P-256", "RSA"]
+ALGORITHMS: tuple[Algorithm, ...] = ("Ed25519", "P-256", "RSA")
+# Ed25519 signs Data Integrity proofs; RSA signs OB 2.0 JWS and VC-JWT (RS256 is what OB 2.0
+# and the 1EdTech validator require). P-256 (ES256) is created only when asked for.
+DEFAULT_ALGORITHMS: tuple[Algorithm, ...] = ("Ed25519", "RSA")
+JWS_ALGORITHMS = {"Ed25519": "EdDSA", "P-256": "ES256", "RSA": "RS256"}
+
+PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+
+def generate(algorithm: Algorithm) -> PrivateKey:
+    """A fresh private key of `algorithm`."""
+    if algorithm == "Ed25519":
+        return ed25519.Ed25519PrivateKey.generate()
+    if algorithm == "P-256":
+        return ec.generate_private_key(ec.SECP256R1())
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def create_key(issuer: Issuer, algorithm: Algorithm) -> IssuerKey:
+    """Generate a key for `issuer`, encrypt its private part, and add it to the session."""
+    private = generate(algorithm)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    jwk = public_key_to_jwk(private.public_key())
+    key = IssuerKey(
+        issuer_id=issuer.id,
+        algorithm=algorithm,
+        fragment=jwk_thumbprint(jwk),
+        public_jwk=jwk,
+        encrypted_private_key=current_app.extensions["master_cipher"].encrypt(pem),
+        created_at=clock.now(),
+    )
+    db.session.add(key)
+    return key
+
+
+def ensure_keys(issuer: Issuer) -> list[IssuerKey]:
+    """Create the default keys `issuer` lacks; return all its active keys."""
+    active = {k.algorithm: k for k in keys_of(issuer, active_only=True)}
+    for algorithm in DEFAULT_ALGORITHMS:
+        if algorithm not in active:
+            active[algorithm] = create_key(issuer, algorithm)
+    db.session.flush()
+    return list(active.values())
+
+
+def rotate(issuer: Issuer, algorithm: Algorithm, actor: audit.Actor) -> IssuerKey:
+    """Make a new active key of `algorithm`; the old one retires but stays published."""
+    now = clock.now()
+    for old in keys_of(issuer, active_only=True):
+        if old.algorithm == algorithm:
+            old.retired_at = now
+    key = create_key(issuer, algorithm)
+    db.session.flush()
+    audit.record(actor, "key.rotate", key, tenant_id=issuer.tenant_id, algorithm=algorithm)
+    return key
+
+
+def keys_of(issuer: Issuer, *, active_only: bool = False) -> list[IssuerKey]:
+    """The issuer's keys, oldest first."""
+    stmt = select(IssuerKey).where(IssuerKey.issuer_id == issuer.id)
+    if active_only:
+        stmt = stmt.where(IssuerKey.retired_at.is_(None))
+    return list(db.session.scalars(stmt.order_by(IssuerKey.created_at, IssuerKey.id)))
+
+
+def signing_key(issuer: Issuer, algorithm: Algorithm) -> tuple[IssuerKey, PrivateKey]:
+    """The active key of `algorithm` with its decrypted private key (created if missing)."""
+    key = next((k for k in ensure_keys(issuer) if k.algorithm == algorithm), None)
+    if key is None:
+        key = create_key(issuer, algorithm)
+        db.session.flush()
+    pem = decrypt(current_app.extensions["master_cipher"], key.encrypted_private_key)
+    private = serialization.load_pem_private_key(pem, password=None)
+    assert isinstance(
+        private, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+    )
+    return key, private
+
+
+def site_did(settings: Settings) -> str:
+    """The deployment's did:web, resolved at `<public_url>/.well-known/did.json`."""
+    return f"did:web:{quote(settings.public_host, safe='')}"
+
+
+def issuer_did(settings: Settings, issuer_id: object) -> str:
+    """The issuer's did:web, resolved at `<public_url>/issuers/<id>/did.json`."""
+    return f"{site_did(settings)}:issuers:{issuer_id}"
+
+
+def verification_method(settings: Settings, key: IssuerKey) -> str:
+    """The DID URL naming `key`, used as `verificationMethod` and as JWS `kid`."""
+    return f"{issuer_did(settings, key.issuer_id)}#{key.fragment}"

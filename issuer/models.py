@@ -1,0 +1,23 @@
+"""Every model, imported in one place so Alembic and `create_all` see the whole schema."""
+
+from __future__ import annotations
+
+from issuer.accounts.models import ApiClient, Membership, RevokedToken, User
+from issuer.audit.models import AuditEvent
+from issuer.db import Base
+from issuer.images.models import Image
+from issuer.keys.models import IssuerKey
+from issuer.tenants.models import Issuer, Tenant
+
+__all__ = [
+    "ApiClient",
+    "AuditEvent",
+    "Base",
+    "Image",
+    "Issuer",
+    "IssuerKey",
+    "Membership",
+    "RevokedToken",
+    "Tenant",
+    "User",
+]

@@ -1,0 +1,184 @@
+"""Typed configuration, read once from the environment (12-factor)."""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEV_SECRET = "dev"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the environment variable."""
+
+
+def _env(name: str, help: str) -> dict[str, str]:
+    return {"env": name, "help": help}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the service; each field's metadata names its environment variable."""
+
+    debug: bool = field(
+        default=False,
+        metadata=_env("CERTIFIKATION_DEBUG", "Development mode: allows the dev secret and keys."),
+    )
+    secret_key: str = field(
+        default=DEV_SECRET,
+        metadata=_env("SECRET_KEY", "Signs access tokens; at least 32 characters outside debug."),
+    )
+    database_url: str = field(
+        default="sqlite:///instance/certifikation.sqlite3",
+        metadata=_env("DATABASE_URL", "SQLAlchemy URL: sqlite:///… or postgresql+psycopg://…"),
+    )
+    public_url: str = field(
+        default="http://127.0.0.1:5000",
+        metadata=_env(
+            "CERTIFIKATION_PUBLIC_URL", "External base URL; credential ids and did:web use it."
+        ),
+    )
+    master_keys: tuple[str, ...] = field(
+        default=(),
+        metadata=_env(
+            "CERTIFIKATION_MASTER_KEY",
+            "Fernet key(s), comma-separated, newest first, encrypting issuer keys at rest.",
+        ),
+    )
+    master_key_file: Path = field(
+        default=Path("keys/dev-master.key"),
+        metadata=_env(
+            "CERTIFIKATION_MASTER_KEY_FILE", "Debug only: where the dev master key is kept."
+        ),
+    )
+    redis_url: str | None = field(
+        default=None,
+        metadata=_env("REDIS_URL", "Redis for shared rate-limit counters (memory if unset)."),
+    )
+    celery_broker_url: str | None = field(
+        default=None,
+        metadata=_env("CELERY_BROKER_URL", "Redis or AMQP broker; unset runs tasks in-process."),
+    )
+    celery_result_backend: str | None = field(
+        default=None, metadata=_env("CELERY_RESULT_BACKEND", "Optional Celery result backend.")
+    )
+    user_token_ttl: int = field(
+        default=3600,
+        metadata=_env("CERTIFIKATION_USER_TOKEN_TTL", "Seconds a login token is valid."),
+    )
+    client_token_ttl: int = field(
+        default=900,
+        metadata=_env("CERTIFIKATION_CLIENT_TOKEN_TTL", "Seconds an API-client token is valid."),
+    )
+    login_rate_limit: str = field(
+        default="10 per minute",
+        metadata=_env(
+            "CERTIFIKATION_LOGIN_RATE_LIMIT", "Login attempts allowed per address and per email."
+        ),
+    )
+    max_request_bytes: int = field(
+        default=10 * 1024 * 1024,
+        metadata=_env("CERTIFIKATION_MAX_REQUEST_BYTES", "Largest request body accepted."),
+    )
+    max_image_bytes: int = field(
+        default=512 * 1024,
+        metadata=_env("CERTIFIKATION_MAX_IMAGE_BYTES", "Largest logo or signature image."),
+    )
+    smtp_url: str | None = field(
+        default=None,
+        metadata=_env(
+            "CERTIFIKATION_SMTP_URL", "smtp://user:pass@host:port; unset writes mail to the log."
+        ),
+    )
+    mail_sender: str = field(
+        default="Certifikation <no-reply@localhost>",
+        metadata=_env("CERTIFIKATION_MAIL_SENDER", "From address of outgoing mail."),
+    )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        """Read every setting from `environ`; raise SettingsError naming any bad variable."""
+        hints = typing.get_type_hints(cls)
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is not None and raw != "":
+                values[f.name] = _parse(f.metadata["env"], raw, hints[f.name])
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Check values that types alone cannot; outside debug, refuse development secrets."""
+        scheme = urlsplit(self.database_url).scheme
+        if not scheme.startswith(("sqlite", "postgresql")):
+            raise SettingsError("DATABASE_URL must start with sqlite:// or postgresql+psycopg://")
+        public = urlsplit(self.public_url)
+        if (
+            public.scheme not in ("http", "https")
+            or not public.netloc
+            or public.path not in ("", "/")
+        ):
+            raise SettingsError(
+                "CERTIFIKATION_PUBLIC_URL must be an http(s) origin such as https://certs.example.org"
+            )
+        for name, value in (
+            ("CERTIFIKATION_USER_TOKEN_TTL", self.user_token_ttl),
+            ("CERTIFIKATION_CLIENT_TOKEN_TTL", self.client_token_ttl),
+            ("CERTIFIKATION_MAX_REQUEST_BYTES", self.max_request_bytes),
+            ("CERTIFIKATION_MAX_IMAGE_BYTES", self.max_image_bytes),
+        ):
+            if value <= 0:
+                raise SettingsError(f"{name} must be a positive whole number, got {value}")
+        if self.debug:
+            return
+        if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
+            raise SettingsError("SECRET_KEY must be set to a random string of 32+ characters")
+        if not self.master_keys:
+            raise SettingsError(
+                "CERTIFIKATION_MASTER_KEY must be set; generate one with `python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+            )
+
+    @property
+    def public_host(self) -> str:
+        """Host (and port) of `public_url`, as did:web spells it."""
+        return urlsplit(self.public_url).netloc
+
+
+def _parse(name: str, raw: str, hint: object) -> object:
+    if isinstance(hint, types.UnionType):  # `X | None`: parse as X
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    if hint is bool:
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
+    if hint is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if hint is Path:
+        return Path(raw)
+    if typing.get_origin(hint) is tuple:
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, help) for every setting, for the README and `flask settings`."""
+    rows = []
+    for f in fields(Settings):
+        default = f.default if f.default is not None else ""
+        if isinstance(default, tuple):
+            default = ",".join(default)
+        rows.append((f.metadata["env"], str(default), f.metadata["help"]))
+    return rows

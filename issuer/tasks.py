@@ -1,0 +1,43 @@
+"""Background work through one interface: Celery workers with a broker, in-process without.
+
+Tasks are declared with `@shared_task`, take ids, and call a plain service function; they run
+inside an app context (Flask's Celery pattern). With `CELERY_BROKER_URL` set (Redis or
+RabbitMQ) `task.delay()` queues to workers (`celery -A issuer.worker worker`); unset, the
+embedded runner executes the task in-process, so `make run` needs no broker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+from issuer.settings import Settings
+
+
+def init_app(app: Flask, settings: Settings) -> Celery:
+    """Bind a Celery app to `app`; every task runs in an app context."""
+
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    embedded = settings.celery_broker_url is None
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=settings.celery_broker_url or "memory://",
+        result_backend=settings.celery_result_backend,
+        task_always_eager=embedded,
+        task_eager_propagates=True,
+        task_acks_late=True,  # a worker that dies mid-task leaves it for another
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

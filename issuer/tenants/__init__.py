@@ -1,0 +1,1 @@
+"""Tenants and the issuing organisations they run."""

@@ -1,0 +1,103 @@
+"""Fixtures: a migrated real database per run, a fresh app per test rolled back after it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from cryptography.fernet import Fernet
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy.orm import sessionmaker
+
+from issuer import create_app, migrate
+from issuer.clock import FrozenClock
+from issuer.db import db
+from issuer.extensions import limiter
+from issuer.settings import Settings
+from tests.factories import Factories
+
+MASTER_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite in a temp dir, or a fresh schema in DATABASE_URL's PostgreSQL, dropped after."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield scoped.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """The run's engine, with every migration applied once (which also tests them)."""
+    app = create_app(_settings(database_url))
+    engine = db.state(app).engine
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "secret_key": "test-secret-" + "x" * 32,
+        "database_url": database_url,
+        "public_url": "https://certs.example.test",
+        "master_keys": (MASTER_KEY,),
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return _settings(database_url)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FrozenClock, engine: Engine) -> Iterator[Flask]:
+    """A fresh app whose sessions join one outer transaction, rolled back after the test."""
+    app = create_app(settings, clock_=clock)
+    app.testing = True
+    state = db.state(app)
+    state.engine.dispose()
+    connection = engine.connect()
+    transaction = connection.begin()
+    state.sessionmaker = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    limiter.reset()
+    yield app
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def factories(app: Flask) -> Factories:
+    return Factories(app)

@@ -1,0 +1,105 @@
+"""Rows for tests, created through the real services in their own app context."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from flask import Flask
+
+from issuer.accounts import services as accounts
+from issuer.accounts import tokens
+from issuer.accounts.models import User
+from issuer.accounts.passwords import hash_secret
+from issuer.accounts.roles import CLIENT_SCOPES, Role
+from issuer.audit.services import SYSTEM
+from issuer.db import db, get_or_404
+from issuer.tenants import services as tenants
+from issuer.tenants.models import Tenant
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+@cache
+def _password_hash() -> str:
+    return hash_secret(PASSWORD)  # hashed once per run: Argon2 is slow on purpose
+
+
+@dataclass(frozen=True)
+class Person:
+    id: uuid.UUID
+    email: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass(frozen=True)
+class Client:
+    id: uuid.UUID
+    client_id: str
+    secret: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Factories:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def tenant(self, slug: str | None = None) -> uuid.UUID:
+        with self.app.app_context():
+            tenant = tenants.create_tenant(SYSTEM, slug=slug or f"t{next(_counter)}", name="Tenant")
+            db.session.commit()
+            return tenant.id
+
+    def issuer(self, tenant_id: uuid.UUID, name: str = "Issuer") -> uuid.UUID:
+        with self.app.app_context():
+            data = {"name": name, "url": "https://issuer.example", "email": "i@issuer.example"}
+            issuer = tenants.create_issuer(SYSTEM, get_or_404(Tenant, tenant_id), data)
+            db.session.commit()
+            return issuer.id
+
+    def person(
+        self,
+        tenant_id: uuid.UUID | None = None,
+        roles: Iterable[Role] = (),
+        *,
+        platform_admin: bool = False,
+    ) -> Person:
+        """A user with `roles` in `tenant_id`, and a valid access token."""
+        with self.app.app_context():
+            n = next(_counter)
+            user = User(
+                email=f"user{n}@example.test",
+                name=f"User {n}",
+                password_hash=_password_hash(),
+                is_platform_admin=platform_admin,
+                created_at=self.app.extensions["clock"](),
+            )
+            db.session.add(user)
+            db.session.flush()
+            if tenant_id is not None and roles:
+                accounts.set_roles(SYSTEM, get_or_404(Tenant, tenant_id), user, roles)
+            db.session.commit()
+            token, _ = tokens.issue(self.app.extensions["settings"], sub=str(user.id), kind="user")
+            return Person(user.id, user.email, token)
+
+    def client(self, tenant_id: uuid.UUID, scopes: Iterable[str] = CLIENT_SCOPES) -> Client:
+        """An API client with `scopes`, and a token carrying all of them."""
+        with self.app.app_context():
+            row, secret = accounts.create_client(
+                SYSTEM, get_or_404(Tenant, tenant_id), name="LMS", scopes=sorted(scopes)
+            )
+            db.session.commit()
+            token, _, _ = accounts.client_credentials_token(row.client_id, secret, None)
+            return Client(row.id, row.client_id, secret, token)
