@@ -99,7 +99,8 @@ class Database:
 
     def __init__(self) -> None:
         self.session: scoped_session[Session] = scoped_session(
-            self._new_session, scopefunc=_app_context_id
+            self._new_session,  # type: ignore[arg-type]  # any Session factory works
+            scopefunc=_app_context_id,
         )
 
     def init_app(self, app: Flask, url: str) -> None:
@@ -128,6 +129,8 @@ def page(stmt: Select[Any], pagination: Any) -> list[Any]:
         select(func.count()).select_from(stmt.order_by(None).subquery())
     )
     offset = (pagination.page - 1) * pagination.page_size
+    if offset >= pagination.item_count:  # past the end; a huge offset also overflows the driver
+        return []
     return list(db.session.scalars(stmt.offset(offset).limit(pagination.page_size)))
 
 

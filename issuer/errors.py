@@ -113,7 +113,7 @@ class RateLimited(IssuerError):
     slug, status, title = "rate-limited", 429, "Too many requests"
 
 
-_HTTP_SLUGS = {
+_HTTP_SLUGS: dict[int, type[IssuerError]] = {
     400: BadRequest,
     401: Unauthorized,
     403: Forbidden,
@@ -178,7 +178,7 @@ def problem(error: IssuerError) -> Response:
 def from_http_exception(exc: HTTPException) -> IssuerError:
     """Translate a werkzeug/webargs HTTPException into the matching IssuerError."""
     status = exc.code or 500
-    cls = _HTTP_SLUGS.get(status)
+    cls: type[IssuerError] | None = _HTTP_SLUGS.get(status)
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages") if isinstance(data, Mapping) else None

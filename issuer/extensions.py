@@ -23,12 +23,12 @@ class ProblemSchema(ma.Schema):
     errors = ma.fields.List(ma.fields.Dict())
 
 
-class Api(flask_smorest.Api):
+class Api(flask_smorest.Api):  # type: ignore[misc]
     """flask-smorest's Api with errors as application/problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
 
-    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+    def handle_http_exception(self, error: HTTPException) -> Response:
         return problem(from_http_exception(error))
 
 

@@ -12,7 +12,7 @@ from flask import Flask
 
 from issuer.accounts import services as accounts
 from issuer.accounts import tokens
-from issuer.accounts.models import User
+from issuer.accounts.models import ApiClient, User
 from issuer.accounts.passwords import hash_secret
 from issuer.accounts.roles import CLIENT_SCOPES, Role
 from issuer.audit.services import SYSTEM
@@ -95,11 +95,19 @@ class Factories:
             return Person(user.id, user.email, token)
 
     def client(self, tenant_id: uuid.UUID, scopes: Iterable[str] = CLIENT_SCOPES) -> Client:
-        """An API client with `scopes`, and a token carrying all of them."""
+        """An API client with `scopes` (secret: PASSWORD), and a token carrying all of them."""
         with self.app.app_context():
-            row, secret = accounts.create_client(
-                SYSTEM, get_or_404(Tenant, tenant_id), name="LMS", scopes=sorted(scopes)
+            row = ApiClient(
+                tenant_id=tenant_id,
+                name="LMS",
+                client_id=f"ck_test{next(_counter)}",
+                secret_hash=_password_hash(),
+                scopes=sorted(scopes),
+                created_at=self.app.extensions["clock"](),
             )
+            db.session.add(row)
             db.session.commit()
-            token, _, _ = accounts.client_credentials_token(row.client_id, secret, None)
-            return Client(row.id, row.client_id, secret, token)
+            token, _ = tokens.issue(
+                self.app.extensions["settings"], sub=str(row.id), kind="client", scopes=tuple(row.scopes)
+            )
+            return Client(row.id, row.client_id, PASSWORD, token)

@@ -80,13 +80,14 @@ def authenticate() -> Principal:
         user = _get(User, claims.sub)
         if user is None or not user.is_active:
             raise Unauthorized("The account behind this token is disabled or gone.")
-        g.principal = Principal(claims, user=user)
+        principal = Principal(claims, user=user)
     else:
         client = db.session.get(ApiClient, _uuid(claims.sub))
         if client is None or not client.is_active:
             raise Unauthorized("The API client behind this token is disabled or gone.")
-        g.principal = Principal(claims, client=client)
-    return g.principal
+        principal = Principal(claims, client=client)
+    g.principal = principal
+    return principal
 
 
 def _get(model: type[User], key: str) -> User | None:

@@ -208,7 +208,14 @@ class Clients(MethodView):
             principal.actor, get_or_404(Tenant, tenant_id), **data
         )
         db.session.commit()
-        return {**ClientSchema().dump(client), "client_secret": secret}
+        return _with_secret(client, secret)
+
+
+def _with_secret(client: ApiClient, secret: str) -> dict[str, Any]:
+    """The client's fields plus its new secret, which is shown this once."""
+    return {c.key: getattr(client, c.key) for c in ApiClient.__table__.columns} | {
+        "client_secret": secret
+    }
 
 
 def _client(client_id: uuid.UUID) -> tuple[Any, ApiClient]:
@@ -252,7 +259,7 @@ class ClientSecret(MethodView):
         principal, client = _client(client_id)
         secret = services.rotate_client_secret(principal.actor, client)
         db.session.commit()
-        return {**ClientSchema().dump(client), "client_secret": secret}
+        return _with_secret(client, secret)
 
 
 def _basic_credentials() -> tuple[str, str] | None:

@@ -38,7 +38,7 @@ def record(
     return event
 
 
-def query(tenant_id: uuid.UUID, *, action: str | None = None) -> Select[tuple[AuditEvent]]:
+def query(tenant_id: uuid.UUID, *, action: str | None = None) -> Select[AuditEvent]:
     """Events of one tenant, newest first, optionally of one action."""
     stmt = select(AuditEvent).where(AuditEvent.tenant_id == tenant_id)
     if action:

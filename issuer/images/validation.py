@@ -9,17 +9,15 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from issuer.images.svg import InvalidImage, sanitize_svg
-
-__all__ = ["InvalidImage", "ValidImage", "validate_image"]
+from issuer.images.errors import InvalidImage
+from issuer.images.svg import sanitize_svg
 
 PNG, JPEG, SVG = "image/png", "image/jpeg", "image/svg+xml"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
-_PILLOW_FORMATS = {PNG: ["PNG"], JPEG: ["JPEG"]}
-_NAMES = {PNG: "PNG", JPEG: "JPEG"}
+_PILLOW_FORMATS = {PNG: "PNG", JPEG: "JPEG"}
 # The first element after the prolog; "<!DOCTYPE svg" counts so the DOCTYPE gets its own message.
-_SVG_ROOT = re.compile(rb"<(?:!DOCTYPE\s+)?(?:[\w.-]+:)?svg[\s>/\[]")
+_SVG_ROOT = re.compile(rb"<(?:!DOCTYPE\s+)?(?:[\w.-]+:)?svg(?:[\s>/[]|\Z)")
 _PROLOG_ITEMS = ((b"<?", b"?>"), (b"<!--", b"-->"))
 
 
@@ -87,42 +85,47 @@ def _starts_svg(data: bytes) -> bool:
 
 
 def _check_raster(data: bytes, media_type: str, max_pixels: int) -> tuple[int, int]:
-    name, formats = _NAMES[media_type], _PILLOW_FORMATS[media_type]
+    name = _PILLOW_FORMATS[media_type]
     try:
         with warnings.catch_warnings():
             # Between MAX_IMAGE_PIXELS and twice that Pillow only warns; a bomb must be refused
-            # here whatever the process's warning filters say.
+            # whatever the process's filters say. (catch_warnings is process-wide, but while
+            # max_pixels is under Pillow's limit, _check_pixels refuses first anyway.)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             # open() reads the header only, so the size is known before anything is decoded.
-            with Image.open(io.BytesIO(data), formats=formats) as image:
+            with Image.open(io.BytesIO(data), formats=[name]) as image:
                 _check_pixels(*image.size, max_pixels)
                 image.verify()  # PNG: every chunk's CRC
             # verify() leaves the image unusable; decoding it all is what catches truncation.
-            with Image.open(io.BytesIO(data), formats=formats) as image:
+            with Image.open(io.BytesIO(data), formats=[name]) as image:
                 image.load()
                 return image.size
     except InvalidImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidImage(_pixel_limit(max_pixels)) from None
+        raise InvalidImage(f"The image has too many pixels. {_pixel_limit(max_pixels)}") from None
     # Pillow signals damage with OSError, SyntaxError, ValueError, EOFError, struct.error and
-    # more; every one of them means the same to the uploader.
+    # more; all mean the same to the uploader, and their text is internals (it names objects).
     except Exception as exc:
         raise InvalidImage(
-            f"The {name} file is damaged or incomplete ({exc}); export it again and re-upload."
+            f"The {name} file is damaged or incomplete; export it again and re-upload."
         ) from exc
 
 
 def _check_pixels(width: int, height: int, max_pixels: int) -> None:
-    if width <= 0 or height <= 0:
-        raise InvalidImage(f"The image is {width}×{height} pixels; it must not be empty.")
+    # No 0×N check: Pillow refuses an empty PNG or JPEG header, and SVG sizes are at least 1.
     if width * height > max_pixels:
         raise InvalidImage(f"The image is {width}×{height} pixels. {_pixel_limit(max_pixels)}")
 
 
 def _pixel_limit(max_pixels: int) -> str:
-    return f"Scale it down to at most {max_pixels / 1_000_000:.1f} megapixels and upload it again."
+    megapixels = _number(max_pixels / 1_000_000)
+    return f"Scale it down to at most {megapixels} megapixels and upload it again."
 
 
 def _kb(size: int) -> str:
-    return f"{round(size / 1024, 1):g} KB"
+    return f"{_number(size / 1024)} KB"
+
+
+def _number(value: float) -> str:
+    return f"{round(value, 1):,}".removesuffix(".0")

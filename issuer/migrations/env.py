@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 
@@ -15,7 +15,7 @@ if connection is None:
     raise RuntimeError("Run migrations through `flask --app wsgi migrate`, which binds the app.")
 
 
-def render_item(kind: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Render app column types as plain SQLAlchemy ones, so migrations never import the app."""
     if kind == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

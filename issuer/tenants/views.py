@@ -193,7 +193,7 @@ def _uploaded_bytes() -> bytes:
         upload = request.files.get("file")
         if upload is None:
             raise BadRequest("Send the image as the multipart field `file`.")
-        return upload.read()
+        return bytes(upload.read())
     data = request.get_data(cache=False)
     if not data:
         raise BadRequest("Send the image bytes as the request body, or as multipart field `file`.")
