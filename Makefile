@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
-DEV_ENV := CERTIFIKATION_DEBUG=1
+CERTIFIKATION_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+DEV_ENV := CERTIFIKATION_DEBUG=1 CERTIFIKATION_PUBLIC_URL=$(CERTIFIKATION_PUBLIC_URL)
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint fmt typecheck migrate bench clean

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from issuer import migrate
@@ -23,6 +24,7 @@ DEMO_FILE = Path("instance/demo.json")
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command() -> None:
     """Apply all database migrations."""
     migrate.upgrade(db.state().engine)
@@ -30,6 +32,7 @@ def migrate_command() -> None:
 
 
 @click.command("make-migration")
+@with_appcontext
 @click.option("-m", "--message", required=True, help="What the migration changes.")
 def make_migration_command(message: str) -> None:
     """Autogenerate a migration from the models (development)."""
@@ -37,6 +40,7 @@ def make_migration_command(message: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Create the demo tenant, issuer, admin and API client once; print their credentials."""
     if db.session.scalar(select(Tenant).where(Tenant.slug == "demo")) is None:
@@ -92,6 +96,7 @@ def _seed() -> dict[str, str]:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.password_option()
@@ -105,6 +110,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 
 @click.command("settings")
+@with_appcontext
 def settings_command() -> None:
     """List every environment variable the service reads, with its default."""
     for name, default, help_text in describe():

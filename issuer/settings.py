@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 DEV_SECRET = "dev"
 
 
@@ -135,6 +137,12 @@ class Settings:
         ):
             if value <= 0:
                 raise SettingsError(f"{name} must be a positive whole number, got {value}")
+        try:
+            parse_many(self.login_rate_limit)
+        except ValueError:
+            raise SettingsError(
+                "CERTIFIKATION_LOGIN_RATE_LIMIT must read like '10 per minute' or '5/second'"
+            ) from None
         if self.debug:
             return
         if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
