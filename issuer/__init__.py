@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from issuer.keys.master import load_cipher
 from issuer.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # echoed in headers and problem bodies
 
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -38,6 +41,8 @@ def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None =
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL="/api/docs/assets/",
+        # Swagger UI otherwise sends the spec's URL to validator.swagger.io for a badge.
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
     )
@@ -89,7 +94,7 @@ def _register(app: Flask) -> None:
 
 def _assign_request_id() -> None:
     supplied = request.headers.get("X-Request-Id", "")
-    g.request_id = supplied if 0 < len(supplied) <= 64 and supplied.isascii() else uuid.uuid4().hex
+    g.request_id = supplied if _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
 
 
 def _finish_response(response: Response) -> Response:

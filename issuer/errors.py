@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, g, json, request
+from flask import Flask, Response, current_app, g, json
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -95,6 +95,12 @@ class Conflict(IssuerError):
     slug, status, title = "conflict", 409, "Conflict"
 
 
+class MethodNotAllowed(IssuerError):
+    """The resource exists but not with this method; the Allow header lists those it takes."""
+
+    slug, status, title = "method-not-allowed", 405, "Method not allowed"
+
+
 class PayloadTooLarge(IssuerError):
     """The body exceeds the size limit."""
 
@@ -118,6 +124,7 @@ _HTTP_SLUGS: dict[int, type[IssuerError]] = {
     401: Unauthorized,
     403: Forbidden,
     404: NotFound,
+    405: MethodNotAllowed,
     409: Conflict,
     413: PayloadTooLarge,
     415: UnsupportedMediaType,
@@ -157,7 +164,8 @@ def _escape(token: str) -> str:
 
 def problem(error: IssuerError) -> Response:
     """Serialise an IssuerError as an application/problem+json response."""
-    base = request.host_url.rstrip("/") if request else ""
+    # From configuration, never the Host header: a client must not choose where `type` points.
+    base = current_app.extensions["settings"].public_url if current_app else ""
     body: dict[str, Any] = {
         "type": f"{base}/problems/{error.slug}",
         "title": error.title,

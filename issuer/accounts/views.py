@@ -10,7 +10,6 @@ from urllib.parse import unquote
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from issuer.accounts import services, tokens
@@ -32,7 +31,7 @@ from issuer.accounts.schemas import (
 )
 from issuer.db import db, get_or_404, page
 from issuer.errors import BadRequest, NotFound, Unauthorized
-from issuer.extensions import limiter
+from issuer.extensions import Blueprint, limiter
 from issuer.tenants.models import Tenant
 
 blp = Blueprint(
@@ -47,7 +46,10 @@ def _login_limit() -> str:
 
 
 def _login_email() -> str:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # `silent` covers only ValueError; the view's parser answers 400
+        body = None
     email = body.get("email") if isinstance(body, dict) else None
     return f"login:{str(email).strip().lower()}" if email else "login:-"
 

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
@@ -14,6 +13,7 @@ from issuer.audit import services
 from issuer.audit.models import AuditEvent
 from issuer.audit.schemas import AuditEventSchema, AuditQuerySchema
 from issuer.db import page
+from issuer.extensions import Blueprint
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Who changed what, when.")
 

@@ -8,12 +8,12 @@ from typing import Any
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, current_app, json
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
 from issuer.db import db, get_or_404
+from issuer.extensions import Blueprint
 from issuer.keys import documents, services
 from issuer.keys.models import IssuerKey
 from issuer.keys.schemas import KeySchema

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from issuer.accounts.access import authorize, authorize_listing, requires
 from issuer.accounts.roles import Permission
 from issuer.db import db, get_or_404, page
 from issuer.errors import BadRequest
+from issuer.extensions import Blueprint
 from issuer.keys.services import issuer_did
 from issuer.tenants import services
 from issuer.tenants.models import Issuer, Tenant

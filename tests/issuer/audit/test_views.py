@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from issuer.accounts.roles import Role
+from issuer.clock import FrozenClock
 from tests.factories import Factories
 
 
-def test_state_changes_are_audited_with_actor(client: FlaskClient, factories: Factories) -> None:
+def test_state_changes_are_audited_with_actor(
+    client: FlaskClient, factories: Factories, clock: FrozenClock
+) -> None:
     tenant = factories.tenant()
     admin = factories.person(tenant, [Role.ISSUER_ADMIN])
     issuer = client.post(
@@ -16,7 +19,9 @@ def test_state_changes_are_audited_with_actor(client: FlaskClient, factories: Fa
         json={"name": "A", "url": "https://a.example", "email": "a@a.example"},
         headers=admin.headers,
     ).json
+    clock.advance(seconds=1)  # newest first is by time: give each change its own second
     client.patch(f"/api/v1/issuers/{issuer['id']}", json={"name": "B"}, headers=admin.headers)
+    clock.advance(seconds=1)
     client.post(
         f"/api/v1/issuers/{issuer['id']}/keys", json={"algorithm": "Ed25519"}, headers=admin.headers
     )
