@@ -35,3 +35,57 @@ class UnsupportedFormat(VerifierError):
     """The input is in no format the verifier reads."""
 
     slug = "unsupported-format"
+
+
+class MalformedInput(VerifierError):
+    """The bytes cannot be read as a credential (truncated, too large, too deep, bad encoding)."""
+
+    slug = "malformed-input"
+
+
+class NoCredential(MalformedInput):
+    """The file is sound but carries no credential (an unbaked image, a PDF with no attachment)."""
+
+    slug = "no-credential"
+
+
+class CanonicalizationError(MalformedInput):
+    """An RDF dataset needs more canonicalization work than the limit allows (a poison graph)."""
+
+    slug = "canonicalization-limit"
+
+
+class UndefinedTerm(VerifierError):
+    """JSON-LD expansion would drop or invent a term: the document is not safe to sign or check."""
+
+    slug = "undefined-term"
+
+
+class InvalidProof(VerifierError):
+    """A proof or signature does not verify, or is not well formed."""
+
+    slug = "invalid-proof"
+
+
+class ResolutionError(VerifierError):
+    """A key, DID document or status list could not be obtained."""
+
+    slug = "resolution-failed"
+
+
+class FetchRefused(ResolutionError):
+    """A fetch was refused before any connection: private address, bad scheme, no network."""
+
+    slug = "fetch-refused"
+
+
+class InvalidStatusList(VerifierError):
+    """A status list's encodedList cannot be expanded, or an index lies outside it."""
+
+    slug = "invalid-status-list"
+
+
+class TemplateMismatch(VerifierError):
+    """A batch template cannot reproduce full JSON-LD processing for a document or values."""
+
+    slug = "template-mismatch"
