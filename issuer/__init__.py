@@ -80,10 +80,12 @@ def _register(app: Flask) -> None:
     from issuer.audit import views as audit
     from issuer.docs import views as docs
     from issuer.images import views as images
+    from issuer.issuance import views as issuance
     from issuer.keys import views as keys
+    from issuer.public import views as public
     from issuer.tenants import views as tenants
 
-    for module in (accounts, tenants, keys, audit, images):
+    for module in (accounts, tenants, keys, audit, images, issuance, public):
         for blueprint in module.API_BLUEPRINTS:
             api.register_blueprint(blueprint)
         for blueprint in module.BLUEPRINTS:

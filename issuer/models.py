@@ -6,18 +6,23 @@ from issuer.accounts.models import ApiClient, Membership, RevokedToken, User
 from issuer.audit.models import AuditEvent
 from issuer.db import Base
 from issuer.images.models import Image
+from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
 from issuer.keys.models import IssuerKey
 from issuer.tenants.models import Issuer, Tenant
 
 __all__ = [
+    "Achievement",
+    "AchievementVersion",
     "ApiClient",
     "AuditEvent",
     "Base",
+    "Credential",
     "Image",
     "Issuer",
     "IssuerKey",
     "Membership",
     "RevokedToken",
+    "StatusList",
     "Tenant",
     "User",
 ]

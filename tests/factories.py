@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from flask import Flask
 
@@ -17,10 +18,18 @@ from issuer.accounts.passwords import hash_secret
 from issuer.accounts.roles import CLIENT_SCOPES, Role
 from issuer.audit.services import SYSTEM
 from issuer.db import db, get_or_404
+from issuer.issuance import services as issuance
+from issuer.issuance.models import Achievement
 from issuer.tenants import services as tenants
-from issuer.tenants.models import Tenant
+from issuer.tenants.models import Issuer, Tenant
 
 PASSWORD = "correct horse battery staple"
+ACHIEVEMENT: dict[str, Any] = {
+    "name": "Inclusive Classroom Practice",
+    "description": "Plans and teaches lessons that include every learner.",
+    "criteria": {"narrative": "Completed the 12-hour course and passed its assessment."},
+    "achievementType": "Certificate",
+}
 _counter = itertools.count(1)
 
 
@@ -69,6 +78,27 @@ class Factories:
             db.session.commit()
             return issuer.id
 
+    def achievement(self, issuer_id: uuid.UUID, **content: Any) -> uuid.UUID:
+        """An achievement of `issuer_id` with sensible content (override any field)."""
+        with self.app.app_context():
+            issuer = get_or_404(Issuer, issuer_id)
+            body = {**ACHIEVEMENT, **content}
+            achievement = issuance.create_achievement(SYSTEM, issuer, body)
+            db.session.commit()
+            return achievement.id
+
+    def credential(self, achievement_id: uuid.UUID, **award: Any) -> uuid.UUID:
+        """A credential awarding `achievement_id` (default: to a hashed email)."""
+        with self.app.app_context():
+            achievement = get_or_404(Achievement, achievement_id)
+            award.setdefault(
+                "recipient",
+                {"type": "email", "identity": "learner@school.test", "name": "Lee Learner"},
+            )
+            credential = issuance.award(SYSTEM, achievement, **award)
+            db.session.commit()
+            return credential.id
+
     def person(
         self,
         tenant_id: uuid.UUID | None = None,
@@ -108,6 +138,9 @@ class Factories:
             db.session.add(row)
             db.session.commit()
             token, _ = tokens.issue(
-                self.app.extensions["settings"], sub=str(row.id), kind="client", scopes=tuple(row.scopes)
+                self.app.extensions["settings"],
+                sub=str(row.id),
+                kind="client",
+                scopes=tuple(row.scopes),
             )
             return Client(row.id, row.client_id, PASSWORD, token)

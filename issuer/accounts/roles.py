@@ -31,16 +31,26 @@ class Permission(StrEnum):
     CLIENTS_READ = "clients:read"
     CLIENTS_WRITE = "clients:write"
     AUDIT_READ = "audit:read"
+    ACHIEVEMENTS_READ = "achievements:read"
+    ACHIEVEMENTS_WRITE = "achievements:write"
+    CREDENTIALS_READ = "credentials:read"
+    CREDENTIALS_ISSUE = "credentials:issue"
 
 
 PLATFORM_PERMISSIONS = frozenset(Permission)
 TENANT_PERMISSIONS = PLATFORM_PERMISSIONS - {Permission.TENANTS_ADMIN}
 
-_STAFF = frozenset({Permission.TENANTS_READ, Permission.ISSUERS_READ})
+_STAFF = frozenset({Permission.TENANTS_READ, Permission.ISSUERS_READ, Permission.ACHIEVEMENTS_READ})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ISSUER_ADMIN: TENANT_PERMISSIONS,
-    Role.BADGE_CREATOR: _STAFF | {Permission.KEYS_READ},
+    Role.BADGE_CREATOR: _STAFF
+    | {
+        Permission.KEYS_READ,
+        Permission.ACHIEVEMENTS_WRITE,
+        Permission.CREDENTIALS_READ,
+        Permission.CREDENTIALS_ISSUE,
+    },
     Role.CONTENT_REVIEWER: _STAFF,
     Role.MENTOR: _STAFF,
     Role.ENDORSER: _STAFF,

@@ -62,6 +62,13 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "json": {"name": "SIS", "scopes": ["issuers:read"]}
     },
     ("PATCH", "/api/v1/clients/<uuid:client_id>"): {"json": {"name": "Renamed"}},
+    ("POST", "/api/v1/issuers/<uuid:issuer_id>/achievements"): {
+        "json": {"name": "A", "description": "B", "criteria": {"narrative": "C"}}
+    },
+    ("PATCH", "/api/v1/achievements/<uuid:achievement_id>"): {"json": {"name": "Renamed"}},
+    ("POST", "/api/v1/achievements/<uuid:achievement_id>/credentials"): {
+        "json": {"recipient": {"identity": "someone@school.test"}}
+    },
 }
 
 
@@ -115,6 +122,8 @@ class World:
 def world(app: Flask, factories: Factories) -> World:
     tenant_a, tenant_b = factories.tenant(), factories.tenant()
     issuer_a = factories.issuer(tenant_a)
+    achievement_a = factories.achievement(issuer_a)
+    credential_a = factories.credential(achievement_a)
     member = factories.person(tenant_a, [Role.EARNER])
     client_a = factories.client(tenant_a)
     callers = [
@@ -141,6 +150,8 @@ def world(app: Flask, factories: Factories) -> World:
         "issuer_id": str(issuer_a),
         "user_id": str(member.id),
         "client_id": str(client_a.id),
+        "achievement_id": str(achievement_a),
+        "credential_id": str(credential_a),
         "slot": "logo",
     }
     connection = db.state(app).sessionmaker.kw["bind"]

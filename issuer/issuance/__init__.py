@@ -1,0 +1,1 @@
+"""Achievements, credentials and their signed formats: what an issuer awards."""

@@ -1,0 +1,218 @@
+"""Defining achievements and awarding them: every credential is built, signed and stored once."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from issuer import clock
+from issuer.audit import services as audit
+from issuer.db import db
+from issuer.errors import Conflict, FieldError, ValidationError
+from issuer.issuance import documents, signing, status
+from issuer.issuance.documents import Urls
+from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
+from issuer.keys.services import issuer_did
+from issuer.tenants.models import Issuer
+from verifier.bitstring import encode_bitstring
+from verifier.errors import UndefinedTerm
+
+
+def urls() -> Urls:
+    return Urls(current_app.extensions["settings"].public_url)
+
+
+def create_achievement(
+    actor: audit.Actor, issuer: Issuer, content: dict[str, Any], image_id: uuid.UUID | None = None
+) -> Achievement:
+    """A new achievement of `issuer` with its first version."""
+    if issuer.archived_at is not None:
+        raise Conflict("This issuer is archived; it cannot define achievements.")
+    achievement = Achievement(
+        tenant_id=issuer.tenant_id, issuer_id=issuer.id, current_version=1, created_at=clock.now()
+    )
+    db.session.add(achievement)
+    db.session.flush()
+    _add_version(achievement, 1, content, image_id)
+    audit.record(actor, "achievement.create", achievement, tenant_id=issuer.tenant_id)
+    return achievement
+
+
+def revise_achievement(
+    actor: audit.Actor, achievement: Achievement, changes: dict[str, Any]
+) -> Achievement:
+    """A new version with `changes`; credentials already issued keep the version they cite."""
+    current = current_version(achievement)
+    image_id = changes.pop("image_id", current.image_id)
+    content = {**current.content, **changes}
+    achievement.current_version += 1
+    _add_version(achievement, achievement.current_version, content, image_id)
+    audit.record(
+        actor,
+        "achievement.revise",
+        achievement,
+        tenant_id=achievement.tenant_id,
+        version=achievement.current_version,
+        fields=sorted(changes),
+    )
+    return achievement
+
+
+def _add_version(
+    achievement: Achievement, version: int, content: dict[str, Any], image_id: uuid.UUID | None
+) -> None:
+    db.session.add(
+        AchievementVersion(
+            achievement_id=achievement.id,
+            version=version,
+            content=content,
+            image_id=image_id,
+            created_at=clock.now(),
+        )
+    )
+    db.session.flush()
+    db.session.expire(achievement, ["versions"])
+
+
+def current_version(achievement: Achievement) -> AchievementVersion:
+    return next(v for v in achievement.versions if v.version == achievement.current_version)
+
+
+def status_list_credential(status_list: StatusList) -> dict[str, Any]:
+    """The signed BitstringStatusListCredential of `status_list` as it stands now."""
+    issuer = db.session.get(Issuer, status_list.issuer_id)
+    assert issuer is not None
+    url = urls().status_list(status_list.id)
+    bits = bytearray(status_list.size // 8)  # every slot active: revocation sets bits here
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_did(current_app.extensions["settings"], issuer.id),
+        "validFrom": documents.iso(clock.now()),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": status_list.purpose,
+            "encodedList": encode_bitstring(bits),
+        },
+    }
+    return signing.data_integrity_proof(issuer, credential)
+
+
+def issuer_profile(issuer: Issuer) -> dict[str, Any]:
+    """The issuer fields the documents need."""
+    return {
+        "did": issuer_did(current_app.extensions["settings"], issuer.id),
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+        "description": issuer.description,
+        "image": urls().image(issuer.logo_id) if issuer.logo_id else None,
+    }
+
+
+def _recipient(spec: dict[str, Any]) -> dict[str, Any]:
+    identity = spec["identity"].strip()
+    if spec["type"] == "email":
+        identity = identity.lower()
+    if not spec.get("hashed", True):
+        return {"type": spec["type"], "identity": identity, "hashed": False}
+    salt = secrets.token_hex(16)
+    hashed = documents.hash_identity(identity, salt)
+    return {"type": spec["type"], "identity": hashed, "hashed": True, "salt": salt}
+
+
+def award(
+    actor: audit.Actor,
+    achievement: Achievement,
+    *,
+    recipient: dict[str, Any],
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    evidence: list[dict[str, Any]] | None = None,
+    results: list[dict[str, Any]] | None = None,
+    status_purpose: status.Purpose = "revocation",
+) -> Credential:
+    """Award the current version of `achievement`: build, sign and store every format."""
+    issuer = db.session.get(Issuer, achievement.issuer_id)
+    assert issuer is not None
+    if issuer.archived_at is not None or achievement.archived_at is not None:
+        raise Conflict("Archived issuers and achievements award nothing new.")
+    valid_from = valid_from or clock.now()
+    if valid_until is not None and valid_until <= valid_from:
+        raise ValidationError(
+            "validUntil must be after validFrom.",
+            errors=[FieldError("must be after validFrom", pointer="#/validUntil")],
+        )
+    version = current_version(achievement)
+    credential_id = uuid.uuid4()
+    where = urls()
+    status_list, index = status.allocate(issuer, status_purpose)
+    stored_recipient = _recipient(recipient)
+    profile = issuer_profile(issuer)
+    content = dict(version.content)
+    if version.image_id:
+        content["image"] = where.image(version.image_id)
+    ob3 = documents.ob3_credential(
+        credential_url=where.credential(credential_id),
+        issuer=profile,
+        achievement=documents.ob3_achievement(
+            where.achievement(achievement.id), version.version, content, profile
+        ),
+        subject_id=recipient.get("id") or f"urn:uuid:{uuid.uuid4()}",
+        recipient=stored_recipient,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        status=documents.bitstring_entry(where.status_list(status_list.id), index, status_purpose),
+        evidence=evidence,
+        results=results,
+        recipient_name=recipient.get("name", ""),
+    )
+    try:
+        signed = signing.data_integrity_proof(issuer, ob3)
+    except UndefinedTerm as exc:  # safe mode: never sign a field that would be dropped
+        raise ValidationError(str(exc)) from None
+    hosted = documents.ob2_assertion(
+        assertion_url=where.ob2_assertion(credential_id),
+        badge_url=where.ob2_badge(version.id),
+        recipient=stored_recipient,
+        issued_on=valid_from,
+        expires=valid_until,
+        verification={"type": "HostedBadge"},
+        evidence=evidence,
+    )
+    credential = Credential(
+        id=credential_id,
+        tenant_id=issuer.tenant_id,
+        issuer_id=issuer.id,
+        achievement_version_id=version.id,
+        recipient=stored_recipient,
+        recipient_name=recipient.get("name", ""),
+        subject_id=ob3["credentialSubject"]["id"],
+        status_list_id=status_list.id,
+        status_index=index,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        ob3_json=json.dumps(signed, ensure_ascii=False),
+        ob3_jwt=signing.vc_jwt_token(issuer, ob3),
+        ob2_json=json.dumps(hosted, ensure_ascii=False),
+        ob2_jws=signing.ob2_signed_assertion(issuer, hosted, where),
+        created_at=clock.now(),
+    )
+    db.session.add(credential)
+    db.session.flush()
+    audit.record(
+        actor,
+        "credential.award",
+        credential,
+        tenant_id=issuer.tenant_id,
+        achievement=str(achievement.id),
+        version=version.version,
+    )
+    return credential

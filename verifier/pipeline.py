@@ -1,0 +1,254 @@
+"""Which checks run, in which order, and what is fatal: the verification of one credential."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from verifier.checks.schema import check_schema
+from verifier.checks.status import check_status
+from verifier.checks.validity import check_validity
+from verifier.errors import InvalidProof, ResolutionError, UnsupportedFormat, VerifierError
+from verifier.formats import Envelope
+from verifier.formats.read import read
+from verifier.http import fetch_json
+from verifier.keys import ResolvedKey, controller_matches, resolve_key
+from verifier.loader import DocumentLoader, offline_loader
+from verifier.proofs import ob2_jws, suite_for, vc_jwt
+from verifier.report import CHECK_IDS, Check, Report
+from verifier.resolver import Offline, Resolver
+
+OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
+MAX_ENDORSEMENT_DEPTH = 2
+_SKIPPED = "Not checked: the proof failed, so nothing the credential says can be trusted."
+
+
+@dataclass
+class _Run:
+    loader: DocumentLoader
+    resolver: Resolver
+    now: datetime
+    depth: int = 0
+    checks: dict[str, Check] = field(default_factory=dict)
+
+    def add(self, check: Check) -> None:
+        self.checks[check.id] = check
+
+
+def verify(
+    data: bytes | str | Mapping[str, Any],
+    *,
+    loader: DocumentLoader = offline_loader,
+    resolver: Resolver | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Verify a credential given as bytes (any format), text (JSON or JWT) or parsed JSON.
+
+    Args:
+        data: The credential: JSON, a compact JWT, or a PNG, SVG or PDF carrying one.
+        loader: Where JSON-LD contexts come from (default: the pinned, offline ones).
+        resolver: How keys, DID documents and status lists are fetched; without one,
+            nothing is fetched and what needed fetching is reported as unknown.
+        now: The time validity is judged at (default: the current time).
+
+    Returns:
+        A Report whose checks follow CHECK_IDS.
+
+    Raises:
+        UnsupportedFormat, MalformedInput: the input cannot be read as a credential.
+    """
+    envelope = _envelope(data)
+    run = _Run(loader, resolver or Offline(), now or datetime.now(UTC))
+    return _verify_envelope(envelope, run)
+
+
+def _envelope(data: bytes | str | Mapping[str, Any]) -> Envelope:
+    if isinstance(data, Mapping):
+        return Envelope(container="json", document=data)
+    return read(data.encode() if isinstance(data, str) else data)
+
+
+def _verify_envelope(envelope: Envelope, run: _Run) -> Report:
+    document = envelope.document
+    if envelope.url is not None and not document:  # OB 2.0 baked hosted-assertion URL
+        try:
+            document = fetch_json(run.resolver, envelope.url, accept="application/ld+json")
+        except ResolutionError as exc:
+            where = envelope.container.upper()
+            run.add(Check("format", "passed", f"An Open Badges 2.0 assertion URL in a {where}."))
+            run.add(Check("proof", "unknown", f"Could not fetch the hosted assertion: {exc}"))
+            return _report(envelope, run, document)
+    kind = _kind(document)
+    run.add(Check("format", "passed", _describe(envelope, kind)))
+    run.add(check_schema(document))
+    key, shown = _prove(envelope, document, kind, run)
+    if run.checks["proof"].outcome != "passed":
+        for check_id in CHECK_IDS:
+            run.checks.setdefault(check_id, Check(check_id, "skipped", _SKIPPED))
+        return _report(envelope, run, shown)
+    run.add(_check_issuer(shown, key, kind))
+    run.add(
+        check_status(shown, resolver=run.resolver, verify_list=_list_verifier(run), now=run.now)
+    )
+    run.add(check_validity(shown, now=run.now))
+    run.add(_check_endorsements(shown, run))
+    return _report(envelope, run, shown)
+
+
+def _report(envelope: Envelope, run: _Run, document: Mapping[str, Any]) -> Report:
+    checks = tuple(run.checks[c] for c in CHECK_IDS if c in run.checks)
+    return Report(format=envelope.container, checks=checks, credential=document or None)
+
+
+def _kind(document: Mapping[str, Any]) -> str:
+    contexts = document.get("@context")
+    contexts = contexts if isinstance(contexts, list) else [contexts]
+    if any(c in OB2_CONTEXTS for c in contexts):
+        return "ob2"
+    if any(isinstance(c, str) and c.startswith("https://www.w3.org/") for c in contexts):
+        return "vc"
+    raise UnsupportedFormat(
+        "This JSON is neither a Verifiable Credential nor an Open Badges 2.0 assertion "
+        "(its @context names neither)."
+    )
+
+
+def _describe(envelope: Envelope, kind: str) -> str:
+    what = "An Open Badges 2.0 assertion" if kind == "ob2" else "A verifiable credential"
+    how = " signed as a JWT" if envelope.jws else ""
+    where = {"json": "", "jwt": ""}.get(
+        envelope.container, f", baked in a {envelope.container.upper()}"
+    )
+    if envelope.container == "pdf":
+        where = ", embedded in a PDF"
+    return f"{what}{how}{where}."
+
+
+def _prove(
+    envelope: Envelope, document: Mapping[str, Any], kind: str, run: _Run
+) -> tuple[ResolvedKey | None, Mapping[str, Any]]:
+    """Run the proof check; return the key that signed and the document to trust."""
+    try:
+        if kind == "ob2":
+            return _prove_ob2(envelope, document, run)
+        if envelope.jws is not None:
+            verified = vc_jwt.verify_vc_jwt(envelope.jws, resolver=run.resolver)
+            problems = vc_jwt.check_claims(verified)
+            if problems:  # claims that contradict the credential: which one was signed for?
+                raise InvalidProof(
+                    "The JWT's claims contradict its credential: " + "; ".join(problems)
+                )
+            departures = vc_jwt.check_format(verified)
+            if departures:  # shape only, nothing contradicts: 1EdTech's own samples omit `sub`
+                message = f"{run.checks['format'].message} But {'; '.join(departures)}."
+                run.add(Check("format", "warning", message))
+            run.add(Check("proof", "passed", f"The JWT signature by {verified.key.id} verifies."))
+            return verified.key, verified.credential
+        return _prove_data_integrity(document, run), document
+    except ResolutionError as exc:
+        run.add(Check("proof", "unknown", f"The signing key could not be obtained: {exc}"))
+    except VerifierError as exc:
+        run.add(Check("proof", "failed", str(exc)))
+    return None, document
+
+
+def _prove_data_integrity(document: Mapping[str, Any], run: _Run) -> ResolvedKey:
+    proofs = document.get("proof")
+    proofs = proofs if isinstance(proofs, list) else [proofs] if proofs else []
+    if not proofs:
+        raise InvalidProof("The credential carries no proof: it is not signed.")
+    key = None
+    for proof in proofs:
+        if not isinstance(proof, Mapping):
+            raise InvalidProof("A proof must be a JSON object.")
+        suite = suite_for(proof)
+        key = resolve_key(str(proof.get("verificationMethod", "")), resolver=run.resolver)
+        suite.verify_proof(document, proof, public_key=key.public_key, loader=run.loader)
+    assert key is not None
+    names = ", ".join(sorted({str(p.get("cryptosuite") or p.get("type")) for p in proofs}))
+    run.add(Check("proof", "passed", f"The {names} proof verifies: unchanged since it was signed."))
+    return key
+
+
+def _prove_ob2(
+    envelope: Envelope, document: Mapping[str, Any], run: _Run
+) -> tuple[ResolvedKey | None, Mapping[str, Any]]:
+    if envelope.jws is not None:
+        assertion = ob2_jws.verify_assertion(envelope.jws, resolver=run.resolver)
+        run.add(Check("proof", "passed", "The signed assertion's JWS verifies."))
+        return None, assertion
+    hosted = ob2_jws.verify_hosted(document, resolver=run.resolver)
+    message = "The hosted assertion was fetched from its issuer and matches."
+    if hosted.warnings:
+        message += " " + " ".join(hosted.warnings)
+    run.add(Check("proof", "passed", message))
+    return None, hosted.assertion
+
+
+def _issuer_id(document: Mapping[str, Any]) -> str | None:
+    issuer = document.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+    return value if isinstance(value, str) else None
+
+
+def _check_issuer(document: Mapping[str, Any], key: ResolvedKey | None, kind: str) -> Check:
+    if kind == "ob2":
+        return Check("issuer", "passed", "The assertion's key is listed by its issuer's profile.")
+    issuer_id = _issuer_id(document)
+    if issuer_id is None or key is None:
+        return Check("issuer", "failed", "The credential names no issuer id to tie the key to.")
+    if controller_matches(key, issuer_id):
+        return Check("issuer", "passed", f"Signed with a key of its issuer {issuer_id}.")
+    return Check("issuer", "failed", f"The key {key.id} does not belong to the issuer {issuer_id}.")
+
+
+def _list_verifier(run: _Run) -> Callable[[Mapping[str, Any]], None]:
+    def verify_list(credential: Mapping[str, Any]) -> None:
+        nested = _Run(run.loader, run.resolver, run.now, run.depth + 1)
+        key, _ = _prove(Envelope("json", credential), credential, "vc", nested)
+        if nested.checks["proof"].outcome != "passed":
+            raise VerifierError(f"the status list's proof: {nested.checks['proof'].message}")
+        issuer = _issuer_id(credential)
+        if key is None or issuer is None or not controller_matches(key, issuer):
+            raise VerifierError("the status list is not signed by its issuer")
+
+    return verify_list
+
+
+def _endorsements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    found: list[Mapping[str, Any]] = []
+    holders = [document, document.get("issuer"), document.get("credentialSubject")]
+    subject = document.get("credentialSubject")
+    if isinstance(subject, Mapping):
+        holders.append(subject.get("achievement"))
+    for holder in holders:
+        if isinstance(holder, Mapping) and isinstance(holder.get("endorsement"), list):
+            found.extend(e for e in holder["endorsement"] if isinstance(e, Mapping))
+    return found
+
+
+def _check_endorsements(document: Mapping[str, Any], run: _Run) -> Check:
+    endorsements = _endorsements(document)
+    if not endorsements:
+        return Check("endorsements", "skipped", "No endorsements.")
+    if run.depth >= MAX_ENDORSEMENT_DEPTH:
+        return Check("endorsements", "skipped", "Endorsements nested this deep are not checked.")
+    good: list[str] = []
+    bad: list[str] = []
+    for endorsement in endorsements:
+        nested = _Run(run.loader, run.resolver, run.now, run.depth + 1)
+        report = _verify_envelope(Envelope("json", endorsement), nested)
+        issuer = endorsement.get("issuer")
+        name = issuer.get("name") if isinstance(issuer, Mapping) else None
+        label = str(name or _issuer_id(endorsement) or "an unnamed endorser")
+        (good if report.verified else bad).append(label)
+    if bad:
+        return Check(
+            "endorsements",
+            "warning",
+            f"Endorsement by {', '.join(bad)} does not verify and should be disregarded"
+            + (f"; endorsed by {', '.join(good)}." if good else "."),
+        )
+    return Check("endorsements", "passed", f"Endorsed by {', '.join(good)}.")
