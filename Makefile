@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 CERTIFIKATION_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
-DEV_ENV := CERTIFIKATION_DEBUG=1 CERTIFIKATION_PUBLIC_URL=$(CERTIFIKATION_PUBLIC_URL)
+DEV_ENV := CERTIFIKATION_DEBUG=1 CERTIFIKATION_PUBLIC_URL=$(CERTIFIKATION_PUBLIC_URL) \
+	CERTIFIKATION_ALLOW_LOOPBACK=1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint fmt typecheck migrate bench clean
+.PHONY: help install run test lint fmt typecheck migrate bench clean interop-deps
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,9 @@ fmt: install ## Format and fix with ruff
 
 typecheck: install ## mypy (strict for verifier/ and schemas/)
 	$(BIN)/mypy issuer verifier schemas
+
+interop-deps: ## Install the pinned npm packages the Node interop tests use (npm ci)
+	npm ci --prefix tests/interop/node --no-audit --no-fund --ignore-scripts
 
 bench: install ## Run the benchmarks under bench/ and print their figures
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

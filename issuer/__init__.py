@@ -14,6 +14,7 @@ from issuer.db import db
 from issuer.extensions import api, limiter
 from issuer.keys.master import load_cipher
 from issuer.settings import Settings
+from verifier.http import HttpResolver
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,10 @@ def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None =
     api.init_app(app, spec_kwargs=_spec_kwargs())
     limiter.init_app(app)
     tasks.init_app(app, settings)
+    # Keys, DID documents and status lists of other issuers come through this one resolver.
+    app.extensions["resolver"] = HttpResolver(
+        allow_loopback=settings.allow_loopback, loopback_http=settings.allow_loopback
+    )
     _register(app)
     app.before_request(_assign_request_id)
     app.after_request(_finish_response)
@@ -84,8 +89,9 @@ def _register(app: Flask) -> None:
     from issuer.keys import views as keys
     from issuer.public import views as public
     from issuer.tenants import views as tenants
+    from issuer.vcapi import views as vcapi
 
-    for module in (accounts, tenants, keys, audit, images, issuance, public):
+    for module in (accounts, tenants, keys, audit, images, issuance, public, vcapi):
         for blueprint in module.API_BLUEPRINTS:
             api.register_blueprint(blueprint)
         for blueprint in module.BLUEPRINTS:

@@ -91,6 +91,13 @@ class Settings:
         default=512 * 1024,
         metadata=_env("CERTIFIKATION_MAX_IMAGE_BYTES", "Largest logo or signature image."),
     )
+    allow_loopback: bool = field(
+        default=False,
+        metadata=_env(
+            "CERTIFIKATION_ALLOW_LOOPBACK",
+            "Let the verifier fetch from 127.0.0.0/8 (local development and tests only).",
+        ),
+    )
     smtp_url: str | None = field(
         default=None,
         metadata=_env(

@@ -20,6 +20,7 @@ from issuer.db import db
 from issuer.extensions import limiter
 from issuer.settings import Settings
 from tests.factories import Factories
+from verifier.resolver import Offline
 
 MASTER_KEY = Fernet.generate_key().decode()
 
@@ -88,6 +89,7 @@ def app(settings: Settings, clock: FrozenClock, engine: Engine) -> Iterator[Flas
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     limiter.reset()
+    app.extensions["resolver"] = Offline()  # tests have no network; some inject AppResolver
     yield app
     transaction.rollback()
     connection.close()
