@@ -106,6 +106,11 @@ def _kind(document: Mapping[str, Any]) -> str:
     contexts = document.get("@context")
     contexts = contexts if isinstance(contexts, list) else [contexts]
     if any(c in OB2_CONTEXTS for c in contexts):
+        kind = document.get("type")
+        if kind in ("Issuer", "Profile", "BadgeClass", "CryptographicKey", "RevocationList"):
+            raise UnsupportedFormat(
+                f"This is an Open Badges 2.0 {kind}, not an assertion: only credentials verify."
+            )
         return "ob2"
     if any(isinstance(c, str) and c.startswith("https://www.w3.org/") for c in contexts):
         return "vc"
