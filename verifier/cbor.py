@@ -15,7 +15,15 @@ from verifier.errors import MalformedInput
 Value: TypeAlias = "int | bytes | str | list[Value] | dict[Value, Value]"
 MAX_DEPTH = 8
 _UINT8_ARRAY_TAG = 64
-_NAMES = ("unsigned integer", "negative integer", "byte string", "text string", "array", "map")
+_NAMES = (
+    "unsigned integer",
+    "negative integer",
+    "byte string",
+    "text string",
+    "array",
+    "map",
+    "tag",
+)
 
 
 def decode(data: bytes) -> Value:

@@ -54,7 +54,8 @@ DEVIATIONS = {  # 1EdTech: valid; we: not verified, on purpose
     "simple-jwt_v1.svg": "the JWT header's own jwk",
     "simple.jwt": "names no key at all (upstream only parses it)",
 }
-VERIFIED_WITH_CAVEATS = {  # 1EdTech: invalid (it cannot look); we: verified, saying what we could not see
+# 1EdTech: invalid, as it cannot look; we: verified, saying what we could not see.
+VERIFIED_WITH_CAVEATS = {
     "complete.json": {"status": "unknown", "endorsements": "warning"},
 }
 _METHOD = re.compile(r'"verificationMethod":\s*"([^"]+)"')

@@ -211,11 +211,11 @@ class EcdsaSd2023:
                 f"the proof holds {len(signatures)} signatures for {len(data.non_mandatory)}"
                 " disclosed non-mandatory statements: statements were added or removed"
             )
+        scoped = _scoped_key(data.proof.public_key)
         try:
             verify_p1363(public_key, data.signed_data, data.proof.base_signature)
         except InvalidProof:
             raise InvalidProof(BASE_MISMATCH) from None
-        scoped = _scoped_key(data.proof.public_key)
         for index, (line, signature) in enumerate(zip(data.non_mandatory, signatures, strict=True)):
             try:
                 verify_p1363(scoped, line.encode("utf-8"), signature)

@@ -15,7 +15,7 @@ import hmac
 import itertools
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,7 @@ def relabelled_canonical_nquads(nquads: str, labeler: Labeler) -> tuple[list[str
     return sort_nquads(lines), label_map
 
 
-def sort_nquads(lines: Iterator[str] | set[str] | list[str]) -> list[str]:
+def sort_nquads(lines: Iterable[str]) -> list[str]:
     """Sort N-Quads lines by UTF-16 code units, as JavaScript's and Java's sorts do.
 
     The spec names no order for relabelled statements; the published implementations sort
@@ -130,11 +130,9 @@ def skolemize(
     expanded = expand_safely(document, loader=loader)
     counter = itertools.count()
     skolemized = _skolemize_expanded(expanded, f"{SKOLEM_PREFIX}_{uuid.uuid4().hex}_", counter)
+    # The document expanded safely above, so compacting it again with its own context holds.
     options = {"documentLoader": loader, "base": None, "processingMode": "json-ld-1.1"}
-    try:
-        compact: dict[str, Any] = jsonld.compact(skolemized, {"@context": context}, options)
-    except (jsonld.JsonLdError, ValueError, TypeError, KeyError, RecursionError) as error:
-        raise MalformedInput(f"the document cannot be compacted again: {error}") from None
+    compact: dict[str, Any] = jsonld.compact(skolemized, {"@context": context}, options)
     return skolemized, compact
 
 

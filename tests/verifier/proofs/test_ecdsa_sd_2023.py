@@ -28,7 +28,7 @@ from verifier.proofs.ecdsa_sd_2023 import (
     create_verify_data,
 )
 from verifier.proofs.ecdsa_sd_disclosure import derive_proof
-from verifier.proofs.selective_disclosure import select_json_ld
+from verifier.proofs.selective_disclosure import select_json_ld, sort_nquads
 
 ECDSA = VECTORS / "vc-di-ecdsa"
 ONE_EDTECH = VECTORS / "1edtech-validator-ob30" / "sd" / "derivedcredential.json"
@@ -298,17 +298,118 @@ def test_byte_strings_tagged_as_uint8_arrays_are_accepted() -> None:
     verify(with_proof_bytes(w3c_derived(), tag_bytes))
 
 
+def _set(index: int, value: Any) -> Callable[[list[Any]], None]:
+    """Return a change that replaces one proofValue component."""
+    return lambda parts: parts.__setitem__(index, value)
+
+
+def _keep_first_label(parts: list[Any]) -> None:
+    parts[3] = {0: parts[3][0]}
+
+
+MALFORMED_COMPONENTS: dict[str, tuple[Callable[[list[Any]], None], str]] = {
+    "short baseSignature": (_set(0, bytes(63)), "baseSignature must be a 64-byte string"),
+    "publicKey not P-256": (_set(1, b"\x81\x24" + bytes(33)), "must be a P-256 Multikey"),
+    "publicKey off the curve": (_set(1, b"\x80\x24\x02" + b"\xff" * 32), "not a point on P-256"),
+    "signatures not an array": (_set(2, b""), "signatures must be an array"),
+    "a short signature": (_set(2, [bytes(63)]), "each signature must be a 64-byte string"),
+    "labelMap not a map": (_set(3, []), "labelMap must be a map"),
+    "labelMap key negative": (_set(3, {-1: bytes(32)}), "keys must be unsigned integers"),
+    "labelMap value short": (_set(3, {0: bytes(31)}), "labelMap value must be a 32-byte"),
+    "labelMap labels repeated": (_set(3, {0: bytes(32), 1: bytes(32)}), "the same label"),
+    "labelMap lacks a node": (_keep_first_label, "has no label for blank node c14n1"),
+    "mandatoryIndexes not an array": (_set(4, 0), "mandatoryIndexes must be an array"),
+    "mandatoryIndexes negative": (_set(4, [-1]), "mandatoryIndexes must be an array"),
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED_COMPONENTS)
+def test_derived_proof_with_malformed_components_fails(name: str) -> None:
+    change, message = MALFORMED_COMPONENTS[name]
+
+    with pytest.raises(InvalidProof, match=message):
+        verify(with_parts(w3c_derived(), change))
+
+
+PROOF_OPTIONS: dict[str, tuple[dict[str, Any], str]] = {
+    "no proofValue": ({"proofValue": None}, "no proofValue string"),
+    "proofValue too long": ({"proofValue": "u" + "A" * 2_000_000}, "longer than"),
+    "proofValue of impossible length": ({"proofValue": "uAAAAA"}, "multibase base64url"),
+    "another proof type": ({"type": "Ed25519Signature2020"}, "proof type must be"),
+    "created not a date": ({"created": "yesterday"}, "dateTimeStamp"),
+    "@context not the document's": (
+        {"@context": ["https://w3id.org/security/data-integrity/v2"]},
+        "first entries",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", PROOF_OPTIONS)
+def test_derived_proof_with_bad_options_fails(name: str) -> None:
+    options, message = PROOF_OPTIONS[name]
+    document = w3c_derived()
+    document["proof"].update(options)
+
+    with pytest.raises(InvalidProof, match=message):
+        SUITE.verify_proof(document, document["proof"], public_key=ISSUER_PUBLIC)
+
+
+def test_proof_context_that_begins_the_documents_verifies() -> None:
+    document = w3c_derived()
+    document["proof"]["@context"] = document["@context"]
+
+    verify(document)
+
+
+def test_deriving_needs_a_base_proof_and_a_selection(base_signed: dict[str, Any]) -> None:
+    unselected = SUITE.create_proof(
+        EMPLOYMENT, private_key=ISSUER_KEY, verification_method=METHOD, created=None
+    )
+
+    with pytest.raises(MalformedInput, match="one ecdsa-sd-2023 base proof, not 0"):
+        derive_proof(w3c_derived(), selective_pointers=SELECTIVE)
+    with pytest.raises(MalformedInput, match="nothing is selected"):
+        derive_proof(unselected, selective_pointers=[])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda parts: _set(3, parts[3][1:])(parts), "19 signatures for 20 non-mandatory"),
+        (_set(4, [1]), "mandatoryPointers must be an array of strings"),
+    ],
+    ids=["a signature missing", "pointer not a string"],
+)
+def test_deriving_from_a_malformed_base_proof_fails(
+    base_signed: dict[str, Any], change: Callable[[list[Any]], None], message: str
+) -> None:
+    with pytest.raises(InvalidProof, match=message):
+        derive_proof(with_parts(base_signed, change), selective_pointers=SELECTIVE)
+
+
+def test_a_derived_proof_value_is_not_read_as_a_base_proof() -> None:
+    with pytest.raises(InvalidProof, match="not an ecdsa-sd-2023 base proof .*0xd95d01"):
+        proof_value.parse_base(W3C_DERIVED_PROOF_VALUE)
+
+
+def test_label_map_that_is_not_canonical_labels_to_hmac_labels_is_not_serialized() -> None:
+    derived = proof_value.parse_derived(W3C_DERIVED_PROOF_VALUE)
+    bad = proof_value.DerivedProofValue(**{**vars(derived), "label_map": {"b0": "uAAA"}})
+
+    with pytest.raises(MalformedInput, match="cannot be compressed"):
+        proof_value.serialize_derived(bad)
+
+
+_SIG = b"\x58\x40" + bytes(64)  # a 64-byte string
+_KEY = b"\x58\x23\x80\x24" + bytes(33)  # a 35-byte string shaped as a P-256 Multikey
+_LABEL = b"\x58\x20" + bytes(32)  # a 32-byte string
 HOSTILE = {
     "empty": b"",
     "truncated array": b"\x85\x58\x40" + bytes(10),
     "array of 2**32 items": b"\x9a\xff\xff\xff\xff",
     "byte string of 2**63 bytes": b"\x85\x5b\x7f\xff\xff\xff\xff\xff\xff\xff",
     "map of 2**64 - 1 entries": b"\xbb" + b"\xff" * 8,
-    "signatures claiming a million items": b"\x85\x58\x40"
-    + bytes(64)
-    + b"\x58\x23"
-    + bytes(35)
-    + b"\x9a\x00\x0f\x42\x40",
+    "signatures claiming a million items": b"\x85" + _SIG + _KEY + b"\x9a\x00\x0f\x42\x40",
     "indefinite-length array": b"\x9f\x01\xff",
     "deep nesting": b"\x81" * 5000,
     "a float": b"\xf9\x3c\x00",
@@ -318,15 +419,7 @@ HOSTILE = {
     "four components": b"\x84\x01\x02\x03\x04",
     "five wrong components": b"\x85\x01\x02\x03\x04\x05",
     "trailing byte": cbor.encode([b"", b"", [], {}, []]) + b"\x00",
-    "duplicate map key": b"\x85\x58\x40"
-    + bytes(64)
-    + b"\x58\x23\x80\x24"
-    + bytes(33)
-    + b"\x80\xa2\x00\x58\x20"
-    + bytes(32)
-    + b"\x00\x58\x20"
-    + bytes(32)
-    + b"\x80",
+    "duplicate map key": b"\x85" + _SIG + _KEY + b"\x80\xa2\x00" + _LABEL + b"\x00" + _LABEL,
     "invalid UTF-8 text": b"\x63\xff\xfe\xfd",
 }
 
@@ -357,6 +450,12 @@ def test_any_changed_byte_of_a_derived_proof_value_fails(position: int, flip: in
 
     with pytest.raises(InvalidProof):
         verify(with_proof_bytes(w3c_derived(), change))
+
+
+def test_relabelled_statements_sort_by_utf16_code_units_as_javascript_issuers_do() -> None:
+    astral, bmp = '_:u <urn:p> "\U0001f393" .\n', '_:u <urn:p> "\uff21" .\n'
+
+    assert sort_nquads([bmp, astral]) == [astral, bmp]  # code point order would swap them
 
 
 def test_registry_maps_the_cryptosuite_to_this_suite() -> None:
