@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -14,7 +15,9 @@ from issuer.accounts.roles import Permission
 from issuer.audit import services as audit
 from issuer.db import db, get_or_404, page
 from issuer.extensions import Blueprint
+from issuer.images import services as images
 from issuer.images.models import Image
+from issuer.images.upload import IMAGE_BODY, uploaded_bytes
 from issuer.issuance import services
 from issuer.issuance.models import Achievement, AchievementVersion, Credential
 from issuer.issuance.schemas import (
@@ -137,6 +140,21 @@ class AchievementItem(MethodView):
             achievement.archived_at = clock.now()
             audit.record(actor, "achievement.archive", achievement, tenant_id=achievement.tenant_id)
         db.session.commit()
+
+
+@blp.route("/achievements/<uuid:achievement_id>/image")
+class AchievementImage(MethodView):
+    @requires(Permission.ACHIEVEMENTS_WRITE)
+    @blp.doc(requestBody=IMAGE_BODY)
+    @blp.response(200, AchievementSchema)
+    def put(self, achievement_id: uuid.UUID) -> dict[str, Any]:
+        """Upload the badge image (PNG, JPEG or SVG): a new version of the achievement."""
+        actor, achievement = _achievement(achievement_id)
+        settings = current_app.extensions["settings"]
+        image = images.store(uploaded_bytes(), max_bytes=settings.max_image_bytes)
+        services.revise_achievement(actor, achievement, {"image_id": image.id})
+        db.session.commit()
+        return present_achievement(achievement)
 
 
 @blp.route("/achievements/<uuid:achievement_id>/credentials")

@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import select
 
 from issuer.accounts.access import authorize, authorize_listing, requires
 from issuer.accounts.roles import Permission
 from issuer.db import db, get_or_404, page
-from issuer.errors import BadRequest
 from issuer.extensions import Blueprint
+from issuer.images.upload import IMAGE_BODY, uploaded_bytes
 from issuer.keys.services import issuer_did
 from issuer.tenants import services
 from issuer.tenants.models import Issuer, Tenant
@@ -25,22 +25,6 @@ from issuer.tenants.schemas import (
 )
 
 blp = Blueprint("tenants", __name__, url_prefix="/api/v1", description="Tenants and their issuers.")
-
-IMAGE_BODY = {
-    "required": True,
-    "content": {
-        media: {"schema": {"type": "string", "format": "binary"}}
-        for media in ("image/png", "image/jpeg", "image/svg+xml")
-    }
-    | {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-            }
-        }
-    },
-}
 
 
 def present(issuer: Issuer) -> dict[str, Any]:
@@ -174,7 +158,7 @@ class IssuerImage(MethodView):
     def put(self, issuer_id: uuid.UUID, slot: services.ImageSlot) -> dict[str, Any]:
         """Upload the logo or signature: PNG, JPEG or SVG (sanitised), raw or as `file`."""
         principal, issuer = _issuer(issuer_id)
-        services.set_image(principal.actor, issuer, slot, _uploaded_bytes())
+        services.set_image(principal.actor, issuer, slot, uploaded_bytes())
         db.session.commit()
         return present(issuer)
 
@@ -186,18 +170,6 @@ class IssuerImage(MethodView):
         services.remove_image(principal.actor, issuer, slot)
         db.session.commit()
         return present(issuer)
-
-
-def _uploaded_bytes() -> bytes:
-    if request.mimetype == "multipart/form-data":
-        upload = request.files.get("file")
-        if upload is None:
-            raise BadRequest("Send the image as the multipart field `file`.")
-        return bytes(upload.read())
-    data = request.get_data(cache=False)
-    if not data:
-        raise BadRequest("Send the image bytes as the request body, or as multipart field `file`.")
-    return data
 
 
 API_BLUEPRINTS = [blp]

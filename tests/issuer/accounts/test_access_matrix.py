@@ -66,6 +66,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "json": {"name": "A", "description": "B", "criteria": {"narrative": "C"}}
     },
     ("PATCH", "/api/v1/achievements/<uuid:achievement_id>"): {"json": {"name": "Renamed"}},
+    ("PUT", "/api/v1/achievements/<uuid:achievement_id>/image"): {
+        "data": _png(),
+        "content_type": "image/png",
+    },
     ("POST", "/api/v1/achievements/<uuid:achievement_id>/credentials"): {
         "json": {"recipient": {"identity": "someone@school.test"}}
     },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import uuid
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from PIL import Image
 
 from issuer.accounts.roles import Role
 from issuer.clock import FrozenClock
@@ -212,3 +214,26 @@ def test_unknown_credential_formats_are_404(client: FlaskClient) -> None:
         f"/status/{uuid.uuid4()}",
     ):
         assert client.get(path).status_code == 404
+
+
+def test_an_uploaded_badge_image_reaches_new_credentials_only(
+    client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    before = _award(client, setup)
+    png = io.BytesIO()
+    Image.new("RGB", (64, 64), "gold").save(png, "PNG")
+    path = f"/api/v1/achievements/{setup['achievement']}/image"
+    r = client.put(path, data=png.getvalue(), content_type="image/png", headers=setup["headers"])
+    assert r.status_code == 200 and r.json["version"] == 2 and r.json["image_id"]
+    after = _award(client, setup)
+    achievement = json.loads(_get(client, after["formats"]["ob3_json"]))["credentialSubject"][
+        "achievement"
+    ]
+    assert achievement["image"] == {"id": f"{BASE}/images/{r.json['image_id']}", "type": "Image"}
+    assert _get(client, achievement["image"]["id"]) == png.getvalue()
+    old = json.loads(_get(client, before["formats"]["ob3_json"]))["credentialSubject"][
+        "achievement"
+    ]
+    assert "image" not in old
+    assertion = json.loads(_get(client, after["formats"]["ob2_hosted"]))
+    assert json.loads(_get(client, assertion["badge"]))["image"] == achievement["image"]["id"]
