@@ -22,7 +22,10 @@ from verifier.resolver import Offline, Resolver
 
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 MAX_ENDORSEMENT_DEPTH = 2
-_SKIPPED = "Not checked: the proof failed, so nothing the credential says can be trusted."
+_SKIPPED = {
+    "failed": "Not checked: the proof failed, so nothing the credential says can be trusted.",
+    "unknown": "Not checked: until the signature can be checked, nothing it says can be trusted.",
+}
 
 
 @dataclass
@@ -84,9 +87,10 @@ def _verify_envelope(envelope: Envelope, run: _Run) -> Report:
     run.add(Check("format", "passed", _describe(envelope, kind)))
     run.add(check_schema(document))
     key, shown = _prove(envelope, document, kind, run)
-    if run.checks["proof"].outcome != "passed":
+    proof = run.checks["proof"].outcome
+    if proof != "passed":
         for check_id in CHECK_IDS:
-            run.checks.setdefault(check_id, Check(check_id, "skipped", _SKIPPED))
+            run.checks.setdefault(check_id, Check(check_id, "skipped", _SKIPPED[proof]))
         return _report(envelope, run, shown)
     run.add(_check_issuer(shown, key, kind))
     run.add(

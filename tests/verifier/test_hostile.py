@@ -102,3 +102,19 @@ def test_an_oversized_upload_is_refused_before_parsing() -> None:
 def test_not_a_credential_is_unsupported() -> None:
     with pytest.raises(UnsupportedFormat):
         verify({"hello": "world"})
+
+
+def test_an_unreachable_key_skips_the_rest_without_calling_it_forged() -> None:
+    signed = {
+        **VC,
+        "proof": {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "verificationMethod": "did:web:unreachable.example#key",
+            "proofPurpose": "assertionMethod",
+            "proofValue": "z3",
+        },
+    }
+    report = verify(signed)  # no resolver: nothing can be fetched
+    assert report.check("proof").outcome == "unknown"  # type: ignore[union-attr]
+    assert "until the signature can be checked" in report.check("status").message  # type: ignore[union-attr]
