@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -59,6 +60,61 @@ class Cryptosuite(Protocol):
 
     def verify(self, public_key: PublicKey, data: bytes, signature: bytes) -> None:
         """Check a signature over the hash data, raising InvalidProof if it does not hold."""
+
+
+class DataIntegritySuite(ABC):
+    """A DataIntegrityProof cryptosuite: subclasses name it and supply hash, sign and verify."""
+
+    name: str
+    names: frozenset[str]
+
+    @abstractmethod
+    def hash(self, data: bytes, key: PrivateKey | PublicKey) -> bytes:
+        """Hash canonical N-Quads (the algorithm may depend on the key's curve)."""
+
+    @abstractmethod
+    def canonical_hash(self, key: PrivateKey | PublicKey) -> HashAlgorithm:
+        """Return the hash RDFC-1.0 uses for this key."""
+
+    @abstractmethod
+    def sign(self, private_key: PrivateKey, data: bytes) -> bytes:
+        """Sign the hash data."""
+
+    @abstractmethod
+    def verify(self, public_key: PublicKey, data: bytes, signature: bytes) -> None:
+        """Check a signature over the hash data, raising InvalidProof if it does not hold."""
+
+    def create_proof(
+        self,
+        document: Mapping[str, Any],
+        *,
+        private_key: PrivateKey,
+        verification_method: str,
+        created: datetime | str | None,
+        proof_purpose: str = "assertionMethod",
+        loader: DocumentLoader = offline_loader,
+    ) -> dict[str, Any]:
+        """Return a copy of the document signed with a proof of this suite."""
+        return create_proof(
+            document,
+            suite=self,
+            private_key=private_key,
+            verification_method=verification_method,
+            created=created,
+            proof_purpose=proof_purpose,
+            loader=loader,
+        )
+
+    def verify_proof(
+        self,
+        document: Mapping[str, Any],
+        proof: Mapping[str, Any],
+        *,
+        public_key: PublicKey,
+        loader: DocumentLoader = offline_loader,
+    ) -> None:
+        """Check one proof of this suite on the document."""
+        verify_proof(document, proof, suite=self, public_key=public_key, loader=loader)
 
 
 def create_proof(

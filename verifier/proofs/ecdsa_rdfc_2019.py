@@ -8,9 +8,6 @@ IEEE P1363 (``r || s``, each padded to the curve size), not DER.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -22,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from verifier.canon import HashAlgorithm
 from verifier.errors import InvalidKey, InvalidProof
-from verifier.loader import DocumentLoader, offline_loader
 from verifier.multikey import PublicKey
 from verifier.proofs import data_integrity
 from verifier.proofs.data_integrity import MISMATCH, PrivateKey
@@ -99,7 +95,7 @@ def _curve_of(key: PrivateKey | PublicKey) -> tuple[HashAlgorithm, int]:
     raise InvalidProof(f"the verification method holds {kind}; {message}")
 
 
-class EcdsaRdfc2019:
+class EcdsaRdfc2019(data_integrity.DataIntegritySuite):
     """The ecdsa-rdfc-2019 cryptosuite."""
 
     name = NAME
@@ -120,40 +116,6 @@ class EcdsaRdfc2019:
     def verify(self, public_key: PublicKey, data: bytes, signature: bytes) -> None:
         """Check an ECDSA signature over the hash data."""
         verify_p1363(public_key, data, signature)
-
-    def create_proof(
-        self,
-        document: Mapping[str, Any],
-        *,
-        private_key: PrivateKey,
-        verification_method: str,
-        created: datetime | str | None,
-        proof_purpose: str = "assertionMethod",
-        loader: DocumentLoader = offline_loader,
-    ) -> dict[str, Any]:
-        """Return a copy of the document signed with an ecdsa-rdfc-2019 proof."""
-        return data_integrity.create_proof(
-            document,
-            suite=self,
-            private_key=private_key,
-            verification_method=verification_method,
-            created=created,
-            proof_purpose=proof_purpose,
-            loader=loader,
-        )
-
-    def verify_proof(
-        self,
-        document: Mapping[str, Any],
-        proof: Mapping[str, Any],
-        *,
-        public_key: PublicKey,
-        loader: DocumentLoader = offline_loader,
-    ) -> None:
-        """Check one ecdsa-rdfc-2019 proof of the document."""
-        data_integrity.verify_proof(
-            document, proof, suite=self, public_key=public_key, loader=loader
-        )
 
 
 SUITE = EcdsaRdfc2019()

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from verifier.canon import HashAlgorithm
 from verifier.errors import InvalidKey, InvalidProof
-from verifier.loader import DocumentLoader, offline_loader
 from verifier.multikey import PublicKey
 from verifier.proofs import data_integrity
 from verifier.proofs.data_integrity import MISMATCH, PrivateKey
@@ -43,7 +39,7 @@ def verify_ed25519(public_key: PublicKey, data: bytes, signature: bytes) -> None
         raise InvalidProof(MISMATCH) from None
 
 
-class EddsaRdfc2022:
+class EddsaRdfc2022(data_integrity.DataIntegritySuite):
     """The eddsa-rdfc-2022 cryptosuite, which also verifies proofs named eddsa-2022."""
 
     name = NAME
@@ -64,40 +60,6 @@ class EddsaRdfc2022:
     def verify(self, public_key: PublicKey, data: bytes, signature: bytes) -> None:
         """Check an Ed25519 signature over the hash data."""
         verify_ed25519(public_key, data, signature)
-
-    def create_proof(
-        self,
-        document: Mapping[str, Any],
-        *,
-        private_key: PrivateKey,
-        verification_method: str,
-        created: datetime | str | None,
-        proof_purpose: str = "assertionMethod",
-        loader: DocumentLoader = offline_loader,
-    ) -> dict[str, Any]:
-        """Return a copy of the document signed with an eddsa-rdfc-2022 proof."""
-        return data_integrity.create_proof(
-            document,
-            suite=self,
-            private_key=private_key,
-            verification_method=verification_method,
-            created=created,
-            proof_purpose=proof_purpose,
-            loader=loader,
-        )
-
-    def verify_proof(
-        self,
-        document: Mapping[str, Any],
-        proof: Mapping[str, Any],
-        *,
-        public_key: PublicKey,
-        loader: DocumentLoader = offline_loader,
-    ) -> None:
-        """Check one eddsa-rdfc-2022 (or eddsa-2022) proof of the document."""
-        data_integrity.verify_proof(
-            document, proof, suite=self, public_key=public_key, loader=loader
-        )
 
 
 SUITE = EddsaRdfc2022()
