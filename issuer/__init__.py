@@ -83,15 +83,28 @@ def _register(app: Flask) -> None:
     from issuer import cli
     from issuer.accounts import views as accounts
     from issuer.audit import views as audit
+    from issuer.certificates import views as certificates
     from issuer.docs import views as docs
     from issuer.images import views as images
     from issuer.issuance import views as issuance
     from issuer.keys import views as keys
+    from issuer.public import badge_views
     from issuer.public import views as public
     from issuer.tenants import views as tenants
     from issuer.vcapi import views as vcapi
 
-    for module in (accounts, tenants, keys, audit, images, issuance, public, vcapi):
+    for module in (
+        accounts,
+        tenants,
+        keys,
+        audit,
+        images,
+        issuance,
+        public,
+        badge_views,
+        vcapi,
+        certificates,
+    ):
         for blueprint in module.API_BLUEPRINTS:
             api.register_blueprint(blueprint)
         for blueprint in module.BLUEPRINTS:

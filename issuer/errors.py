@@ -89,6 +89,12 @@ class NotFound(IssuerError):
     slug, status, title = "not-found", 404, "Not found"
 
 
+class NotAcceptable(IssuerError):
+    """No representation matches the Accept header; `detail` lists what is offered."""
+
+    slug, status, title = "not-acceptable", 406, "Not acceptable"
+
+
 class Conflict(IssuerError):
     """The request conflicts with the current state (a duplicate, or a dependent record)."""
 
@@ -124,6 +130,7 @@ _HTTP_SLUGS: dict[int, type[IssuerError]] = {
     401: Unauthorized,
     403: Forbidden,
     404: NotFound,
+    406: NotAcceptable,
     405: MethodNotAllowed,
     409: Conflict,
     413: PayloadTooLarge,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from issuer.accounts.models import ApiClient, Membership, RevokedToken, User
 from issuer.audit.models import AuditEvent
+from issuer.certificates.models import CertificatePdf, CertificateTemplate
 from issuer.db import Base
 from issuer.images.models import Image
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
 from issuer.keys.models import IssuerKey
+from issuer.public.models import ShareImage
 from issuer.tenants.models import Issuer, Tenant
 
 __all__ = [
@@ -16,12 +18,15 @@ __all__ = [
     "ApiClient",
     "AuditEvent",
     "Base",
+    "CertificatePdf",
+    "CertificateTemplate",
     "Credential",
     "Image",
     "Issuer",
     "IssuerKey",
     "Membership",
     "RevokedToken",
+    "ShareImage",
     "StatusList",
     "Tenant",
     "User",

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     ACHIEVEMENTS_WRITE = "achievements:write"
     CREDENTIALS_READ = "credentials:read"
     CREDENTIALS_ISSUE = "credentials:issue"
+    CREDENTIALS_REVOKE = "credentials:revoke"  # revoke, suspend and reinstate
 
 
 PLATFORM_PERMISSIONS = frozenset(Permission)

@@ -59,6 +59,9 @@ class Urls:
     def ob2_key(self, key_id: object) -> str:
         return f"{self.base}/ob2/keys/{key_id}"
 
+    def ob2_revocations(self, issuer_id: object) -> str:
+        return f"{self.base}/ob2/issuers/{issuer_id}/revocations"
+
 
 def iso(moment: datetime) -> str:
     """XML Schema dateTime in UTC with a Z, to the second (what both OB versions expect)."""
@@ -243,7 +246,11 @@ def ob2_badge_class(
 
 
 def ob2_issuer(
-    *, issuer_url: str, issuer: Mapping[str, Any], key_urls: list[str]
+    *,
+    issuer_url: str,
+    issuer: Mapping[str, Any],
+    key_urls: list[str],
+    revocation_list: str | None = None,
 ) -> dict[str, Any]:
     """An issuer as an OB 2.0 Issuer Profile, listing its CryptographicKeys."""
     profile: dict[str, Any] = {
@@ -255,6 +262,8 @@ def ob2_issuer(
         "email": issuer["email"],
         "publicKey": key_urls,
     }
+    if revocation_list:
+        profile["revocationList"] = revocation_list
     if issuer.get("description"):
         profile["description"] = issuer["description"]
     if issuer.get("image"):
@@ -270,4 +279,34 @@ def ob2_key(*, key_url: str, owner_url: str, public_key_pem: str) -> dict[str, A
         "id": key_url,
         "owner": owner_url,
         "publicKeyPem": public_key_pem,
+    }
+
+
+def ob2_revoked_assertion(assertion: Mapping[str, Any], reason: str) -> dict[str, Any]:
+    """A hosted assertion once revoked: stripped to what OB 2.0 requires, without the recipient.
+
+    `badge` and `verification` stay so verifiers can still check where it is hosted.
+    """
+    revoked: dict[str, Any] = {
+        k: assertion[k] for k in ("@context", "type", "id", "badge", "verification")
+    }
+    revoked["revoked"] = True
+    if reason:
+        revoked["revocationReason"] = reason
+    return revoked
+
+
+def ob2_revocation_list(
+    *, list_url: str, issuer_url: str, revoked: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
+    """An OB 2.0 RevocationList: (assertion URL, reason) of each revoked assertion."""
+    return {
+        "@context": OB2_CONTEXT,
+        "type": "RevocationList",
+        "id": list_url,
+        "issuer": issuer_url,
+        "revokedAssertions": [
+            {"id": url, "revocationReason": reason} if reason else {"id": url}
+            for url, reason in revoked
+        ],
     }

@@ -61,10 +61,16 @@ class StatusList(IdMixin, Base):
     stride: Mapped[int]
     offset: Mapped[int]
     created_at: Mapped[datetime]
+    # When a bit last changed: the published list's validFrom, so its text (and ETag) is a
+    # function of the stored state, the same from every worker.
+    updated_at: Mapped[datetime | None]
 
 
 class Credential(IdMixin, Base):
-    """An awarded credential; `id` is its public, unguessable URL segment. Never edited."""
+    """An awarded credential; `id` is its public, unguessable URL segment.
+
+    Its signed documents never change; only its status does (revocation.py), never deleted.
+    """
 
     __tablename__ = "credentials"
 
@@ -78,7 +84,7 @@ class Credential(IdMixin, Base):
     recipient: Mapped[dict[str, Any]] = mapped_column(JSON)  # type, identity (maybe hashed)
     recipient_name: Mapped[str] = mapped_column(String(200), default="")
     subject_id: Mapped[str] = mapped_column(String(2048))
-    status_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"))
+    status_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"), index=True)
     status_index: Mapped[int]
     valid_from: Mapped[datetime]
     valid_until: Mapped[datetime | None]
@@ -88,3 +94,22 @@ class Credential(IdMixin, Base):
     ob2_json: Mapped[str] = mapped_column(Text)  # OB 2.0 hosted assertion
     ob2_jws: Mapped[str] = mapped_column(Text)  # OB 2.0 signed assertion
     created_at: Mapped[datetime]
+    # The current state; CredentialStatusChange keeps how it got there.
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    status_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    status_changed_at: Mapped[datetime | None]
+
+
+class CredentialStatusChange(IdMixin, Base):
+    """One change of a credential's status, append-only: who, when, to what, and why."""
+
+    __tablename__ = "credential_status_changes"
+
+    credential_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("credentials.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))  # active | suspended | revoked
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actor_type: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

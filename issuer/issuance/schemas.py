@@ -170,3 +170,15 @@ class CredentialSchema(ma.Schema):
     validUntil = ma.fields.AwareDateTime(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     formats = ma.fields.Nested(FormatLinksSchema)
+    status = ma.fields.String(metadata={"description": "active, suspended or revoked."})
+    statusPurpose = ma.fields.String(metadata={"description": "revocation or suspension."})
+    statusReason = ma.fields.String()
+    statusChangedAt = ma.fields.AwareDateTime(allow_none=True)
+
+
+class StatusChangeSchema(ma.Schema):
+    reason = ma.fields.String(
+        load_default="",
+        validate=validate.Length(max=1000),
+        metadata={"description": "Why; shown to verifiers (OB 2.0 revocationReason)."},
+    )

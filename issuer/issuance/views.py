@@ -18,13 +18,14 @@ from issuer.extensions import Blueprint
 from issuer.images import services as images
 from issuer.images.models import Image
 from issuer.images.upload import IMAGE_BODY, uploaded_bytes
-from issuer.issuance import services
+from issuer.issuance import revocation, services
 from issuer.issuance.models import Achievement, AchievementVersion, Credential
 from issuer.issuance.schemas import (
     AchievementSchema,
     AchievementUpdateSchema,
     AwardSchema,
     CredentialSchema,
+    StatusChangeSchema,
 )
 from issuer.tenants.models import Issuer
 
@@ -67,6 +68,10 @@ def present_credential(credential: Credential) -> dict[str, Any]:
             "ob2_hosted": where.ob2_assertion(credential.id),
             "ob2_signed": f"{where.ob2_assertion(credential.id)}/signed",
         },
+        "status": credential.status,
+        "statusPurpose": revocation.purpose_of(credential),
+        "statusReason": credential.status_reason,
+        "statusChangedAt": credential.status_changed_at,
     }
 
 
@@ -204,6 +209,47 @@ class CredentialItem(MethodView):
         credential = get_or_404(Credential, credential_id)
         authorize(credential.tenant_id)
         return present_credential(credential)
+
+
+def _change_status(credential_id: uuid.UUID, change: Any, reason: str) -> dict[str, Any]:
+    credential = get_or_404(Credential, credential_id)
+    actor = authorize(credential.tenant_id).actor
+    change(actor, credential, reason=reason)
+    db.session.commit()
+    return present_credential(credential)
+
+
+@blp.route("/credentials/<uuid:credential_id>/revoke")
+class CredentialRevoke(MethodView):
+    @requires(Permission.CREDENTIALS_REVOKE)
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, CredentialSchema)
+    @blp.alt_response(409, description="Already revoked.")
+    def post(self, data: dict[str, Any], credential_id: uuid.UUID) -> dict[str, Any]:
+        """Revoke for good: its status list bit is set; the record is kept."""
+        return _change_status(credential_id, revocation.revoke, data["reason"])
+
+
+@blp.route("/credentials/<uuid:credential_id>/suspend")
+class CredentialSuspend(MethodView):
+    @requires(Permission.CREDENTIALS_REVOKE)
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, CredentialSchema)
+    @blp.alt_response(409, description="Issued without suspension support, or not active.")
+    def post(self, data: dict[str, Any], credential_id: uuid.UUID) -> dict[str, Any]:
+        """Suspend until unsuspended; only credentials awarded with statusPurpose suspension."""
+        return _change_status(credential_id, revocation.suspend, data["reason"])
+
+
+@blp.route("/credentials/<uuid:credential_id>/unsuspend")
+class CredentialUnsuspend(MethodView):
+    @requires(Permission.CREDENTIALS_REVOKE)
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, CredentialSchema)
+    @blp.alt_response(409, description="Not suspended (a revoked credential stays revoked).")
+    def post(self, data: dict[str, Any], credential_id: uuid.UUID) -> dict[str, Any]:
+        """Lift a suspension: the credential is active again."""
+        return _change_status(credential_id, revocation.unsuspend, data["reason"])
 
 
 API_BLUEPRINTS = [blp]

@@ -6,14 +6,17 @@ import uuid
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from flask import Blueprint, Response, json
+from flask import Blueprint, Response, current_app, json, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
 
+from issuer import clock
 from issuer.db import db, get_or_404
-from issuer.errors import NotFound
-from issuer.issuance import documents, services
+from issuer.errors import NotAcceptable, NotFound
+from issuer.issuance import documents, revocation, services
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
 from issuer.keys.models import IssuerKey
 from issuer.keys.services import keys_of
+from issuer.public import page
 from issuer.tenants.models import Issuer
 from verifier.multikey import public_key_from_jwk
 
@@ -24,21 +27,77 @@ VC_JWT = "application/vc+jwt"
 
 
 def _document(
-    body: str | dict[str, Any], media_type: str, *, download: str | None = None
+    body: str | dict[str, Any],
+    media_type: str,
+    *,
+    download: str | None = None,
+    max_age: int = 300,
 ) -> Response:
     text = body if isinstance(body, str) else json.dumps(body)
     response = Response(text, mimetype=media_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     if download:
         response.headers["Content-Disposition"] = f'attachment; filename="{download}"'
     return response
 
 
+# What /c/<id> can answer, best first for a client that accepts anything: the credential.
+JSON_TYPES = ("application/ld+json", "application/vc+ld+json", "application/vc", "application/json")
+DOWNLOADS = {  # served by whichever view owns the download URL
+    "application/pdf": "certificate.pdf",
+    "image/png": "badge.png",
+    "image/svg+xml": "badge.svg",
+}
+OFFERED = (*JSON_TYPES, "text/html", VC_JWT, *DOWNLOADS)
+
+
 @public.get("/c/<uuid:credential_id>")
 def credential(credential_id: uuid.UUID) -> Response:
-    """The signed OB 3.0 credential at its permanent URL (its `id`)."""
-    return _document(get_or_404(Credential, credential_id).ob3_json, LD_JSON)
+    """The credential's permanent URL, for people (HTML) and machines (JSON-LD, JWT, files)."""
+    stored = get_or_404(Credential, credential_id)
+    accept = request.accept_mimetypes
+    best = accept.best_match(OFFERED) if accept else JSON_TYPES[0]
+    if best is None:
+        raise NotAcceptable(
+            f"This URL can answer {', '.join(OFFERED)}.", headers={"Vary": "Accept"}
+        )
+    if best == "text/html":
+        response = _page(stored)
+    elif best in JSON_TYPES:
+        response = _document(stored.ob3_json, LD_JSON if best == "application/json" else best)
+    elif best == VC_JWT:
+        response = _document(stored.ob3_jwt, VC_JWT)
+    else:
+        response = _download(f"/c/{credential_id}/{DOWNLOADS[best]}")
+        response.headers.pop("Content-Disposition", None)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _page(stored: Credential) -> Response:
+    issuer = db.session.get(Issuer, stored.issuer_id)
+    assert issuer is not None
+    report = page.check_credential(stored, now=clock.now())
+    where = services.urls()
+    html = render_template(
+        "public/credential.html",
+        **page.context(stored, report),
+        issuer_row=issuer,
+        logo_url=where.image(issuer.logo_id) if issuer.logo_id else None,
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-cache"  # status can change: always revalidate
+    return response
+
+
+def _download(path: str) -> Response:
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, args = adapter.match(path, method="GET")
+    except HTTPException:
+        raise NotAcceptable("That representation is not available here yet.") from None
+    return make_response(current_app.view_functions[endpoint](**args))
 
 
 @public.get("/c/<uuid:credential_id>/credential.json")
@@ -74,15 +133,20 @@ def achievement(achievement_id: uuid.UUID) -> Response:
 
 @public.get("/status/<uuid:list_id>")
 def status_list(list_id: uuid.UUID) -> Response:
-    """A Bitstring Status List credential, signed by its issuer."""
-    credential = services.status_list_credential(get_or_404(StatusList, list_id))
-    return _document(credential, LD_JSON)
+    """A Bitstring Status List credential, signed by its issuer; revalidated with its ETag."""
+    published = services.published_status_list(get_or_404(StatusList, list_id))
+    response = _document(published.text, LD_JSON)
+    response.headers["Cache-Control"] = f"public, max-age={services.STATUS_LIST_TTL}"
+    response.set_etag(published.etag)
+    response.make_conditional(request)  # 304 when If-None-Match names this version
+    return response
 
 
 @public.get("/ob2/assertions/<uuid:credential_id>")
 def ob2_assertion(credential_id: uuid.UUID) -> Response:
-    """The OB 2.0 hosted assertion."""
-    return _document(get_or_404(Credential, credential_id).ob2_json, LD_JSON)
+    """The OB 2.0 hosted assertion; once revoked, its id, `revoked: true` and the reason."""
+    hosted = revocation.ob2_hosted(get_or_404(Credential, credential_id))
+    return _document(hosted, LD_JSON, max_age=60)  # a revocation shows within a minute
 
 
 @public.get("/ob2/assertions/<uuid:credential_id>/signed")
@@ -118,8 +182,18 @@ def ob2_issuer(issuer_id: uuid.UUID) -> Response:
         issuer_url=where.ob2_issuer(issuer.id),
         issuer=services.issuer_profile(issuer),
         key_urls=[where.ob2_key(k.id) for k in rsa],
+        revocation_list=where.ob2_revocations(issuer.id),
     )
     return _document(body, LD_JSON)
+
+
+@public.get("/ob2/issuers/<uuid:issuer_id>/revocations")
+def ob2_revocations(issuer_id: uuid.UUID) -> Response:
+    """The issuer's OB 2.0 RevocationList, read by verifiers of signed assertions."""
+    issuer = get_or_404(Issuer, issuer_id)
+    response = _document(revocation.ob2_revocation_list(issuer.id, services.urls()), LD_JSON)
+    response.headers["Cache-Control"] = f"public, max-age={services.STATUS_LIST_TTL}"
+    return response
 
 
 @public.get("/ob2/keys/<uuid:key_id>")

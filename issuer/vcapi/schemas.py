@@ -48,3 +48,26 @@ class VerifyResponseSchema(ma.Schema):
     results = ma.fields.List(
         ma.fields.Nested(CheckSchema), metadata={"description": "Every check."}
     )
+
+
+class StatusEntrySchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    type = ma.fields.String(
+        load_default="BitstringStatusListEntry",
+        validate=validate.Equal("BitstringStatusListEntry"),
+    )
+    status = ma.fields.String(
+        required=True, validate=validate.OneOf(["revoked", "suspended", "active"])
+    )
+    reason = ma.fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class UpdateStatusRequestSchema(ma.Schema):
+    credentialId = ma.fields.String(
+        required=True, metadata={"description": "The credential's id (its URL) or its UUID."}
+    )
+    credentialStatus = ma.fields.List(
+        ma.fields.Nested(StatusEntrySchema), required=True, validate=validate.Length(equal=1)
+    )

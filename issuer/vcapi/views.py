@@ -13,14 +13,16 @@ from issuer.accounts.access import authenticate, authorize, requires
 from issuer.accounts.roles import Permission
 from issuer.audit import services as audit
 from issuer.db import db
-from issuer.errors import FieldError, ValidationError
+from issuer.errors import FieldError, NotFound, ValidationError
 from issuer.extensions import Blueprint
-from issuer.issuance import signing
+from issuer.issuance import revocation, services, signing
+from issuer.issuance.models import Credential
 from issuer.keys.services import site_did
 from issuer.tenants.models import Issuer
 from issuer.vcapi.schemas import (
     IssueRequestSchema,
     IssueResponseSchema,
+    UpdateStatusRequestSchema,
     VerifyRequestSchema,
     VerifyResponseSchema,
 )
@@ -120,6 +122,34 @@ class Verify(MethodView):
             "results": [c.as_dict() for c in checks],
         }
         return result, 200 if report.verified else 422
+
+
+def _credential_named(credential_id: str) -> Credential:
+    """Our credential whose id (its URL) or UUID is `credential_id`; 404 otherwise."""
+    prefix = services.urls().credential("")
+    try:
+        key = uuid.UUID(credential_id.removeprefix(prefix))
+    except ValueError:
+        key = None
+    found = db.session.get(Credential, key) if key is not None else None
+    if found is None:
+        raise NotFound(f"No credential of yours has the id {credential_id!r}.")
+    return found
+
+
+@blp.route("/status")
+class UpdateStatus(MethodView):
+    @requires(Permission.CREDENTIALS_REVOKE)
+    @blp.arguments(UpdateStatusRequestSchema)
+    @blp.response(200, description="The status was changed.")
+    @blp.alt_response(409, description="The credential cannot take that status now.")
+    def post(self, body: dict[str, Any]) -> None:
+        """Revoke, suspend or reinstate a credential (Bitstring Status List entry)."""
+        credential = _credential_named(body["credentialId"])
+        principal = authorize(credential.tenant_id)
+        (entry,) = body["credentialStatus"]
+        revocation.set_status(principal.actor, credential, entry["status"], reason=entry["reason"])
+        db.session.commit()
 
 
 API_BLUEPRINTS = [blp]

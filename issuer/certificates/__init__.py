@@ -1,0 +1,1 @@
+"""Printable PDF certificates: rendered once from the issuer's template, credential attached."""

@@ -1,0 +1,81 @@
+"""Certificates: the public PDF download, the issuer's preview and the download counts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import marshmallow as ma
+from flask import Blueprint as FlaskBlueprint
+from flask import Response
+from flask.views import MethodView
+
+from issuer.accounts.access import authorize, requires
+from issuer.accounts.roles import Permission
+from issuer.certificates import services
+from issuer.db import db, get_or_404
+from issuer.extensions import Blueprint
+from issuer.issuance.models import Achievement, Credential
+from issuer.tenants.models import Issuer
+
+public = FlaskBlueprint("certificates", __name__)
+blp = Blueprint(
+    "certificates_api", __name__, url_prefix="/api/v1", description="Printable certificates."
+)
+
+PDF_RESPONSE = {
+    "200": {
+        "description": "A one-page PDF certificate.",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def _pdf(data: bytes, filename: str, *, cache: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = cache
+    return response
+
+
+@public.get("/c/<uuid:credential_id>/certificate.pdf")
+def certificate(credential_id: uuid.UUID) -> Response:
+    """The credential's certificate, rendered on first download and then kept; counted."""
+    credential = get_or_404(Credential, credential_id)
+    stored = services.certificate(credential)
+    services.count_download(credential.id)
+    db.session.commit()
+    # private: a shared cache would swallow the downloads the ratio metric counts
+    return _pdf(stored.pdf, f"certificate-{credential_id}.pdf", cache="private, max-age=300")
+
+
+class DownloadStatsSchema(ma.Schema):
+    credentials = ma.fields.Integer(metadata={"description": "Credentials awarded."})
+    downloads = ma.fields.Integer(metadata={"description": "Certificate downloads."})
+    ratio = ma.fields.Float(metadata={"description": "Downloads per credential."})
+
+
+@blp.route("/achievements/<uuid:achievement_id>/downloads")
+class Downloads(MethodView):
+    @requires(Permission.CREDENTIALS_READ)
+    @blp.response(200, DownloadStatsSchema)
+    def get(self, achievement_id: uuid.UUID) -> services.DownloadStats:
+        """Count the certificate downloads of an achievement's credentials."""
+        achievement = get_or_404(Achievement, achievement_id)
+        authorize(achievement.tenant_id)
+        return services.download_stats(achievement)
+
+
+@blp.route("/issuers/<uuid:issuer_id>/certificate-preview.pdf")
+class Preview(MethodView):
+    @requires(Permission.ISSUERS_READ)
+    @blp.doc(responses=PDF_RESPONSE)
+    def get(self, issuer_id: uuid.UUID) -> Response:
+        """Preview the issuer's current certificate template with sample data."""
+        issuer = get_or_404(Issuer, issuer_id)
+        authorize(issuer.tenant_id)
+        return _pdf(services.preview(issuer), "certificate-preview.pdf", cache="no-store")
+
+
+API_BLUEPRINTS = [blp]
+BLUEPRINTS: list[Any] = [public]
