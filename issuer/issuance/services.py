@@ -103,11 +103,6 @@ _signed_lists_lock = threading.Lock()
 _SIGNED_LISTS_KEPT = 256
 
 
-def status_list_credential(status_list: StatusList) -> dict[str, Any]:
-    """The signed BitstringStatusListCredential of `status_list` as it stands now."""
-    return json.loads(published_status_list(status_list).text)  # type: ignore[no-any-return]
-
-
 def published_status_list(status_list: StatusList) -> PublishedList:
     """`status_list` signed, re-signed only when its bits or the issuer's key changed."""
     issuer = db.session.get(Issuer, status_list.issuer_id)
