@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None =
     app.extensions["settings"] = settings
     logging.basicConfig(level=logging.DEBUG if settings.debug else logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per render step
 
     app.extensions["master_cipher"] = load_cipher(settings)
     clock.init_app(app, clock_)

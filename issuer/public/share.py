@@ -57,7 +57,8 @@ def render(credential: Credential) -> bytes:
 
     y = 88
     check = badges.font_of(30, bold=True)
-    draw.text((TEXT_LEFT, y), "\u2714 Verified credential", font=check, fill=GREEN)
+    # Rendered once and cached, so it states only what stays true: the page shows the status.
+    draw.text((TEXT_LEFT, y), "Verifiable credential", font=check, fill=GREEN)
     y += 70
     title = names["achievement"] or art.name
     for size in (56, 48, 40):  # the largest size that fits in three lines
