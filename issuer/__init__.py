@@ -89,7 +89,7 @@ def _register(app: Flask) -> None:
     from issuer.images import views as images
     from issuer.issuance import views as issuance
     from issuer.keys import views as keys
-    from issuer.public import badge_views
+    from issuer.public import badge_views, verify_views
     from issuer.public import views as public
     from issuer.tenants import views as tenants
     from issuer.vcapi import views as vcapi
@@ -103,6 +103,7 @@ def _register(app: Flask) -> None:
         issuance,
         public,
         badge_views,
+        verify_views,
         vcapi,
         certificates,
     ):
