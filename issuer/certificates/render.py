@@ -8,12 +8,16 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import jinja2
 import qrcode
 from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 from verifier.formats import pdf
 
@@ -119,11 +123,29 @@ def render_html(data: CertificateData, *, template: str = "default", lang: str =
     )
 
 
+class LocalFetcher(URLFetcher):  # type: ignore[misc]
+    """Loads data: URIs and the shipped template and font files, nothing else.
+
+    Issuer text and images reach the template, so the renderer must never be a way to make
+    the server fetch a URL (SSRF) or read another file into a public PDF.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith("file:"):
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if not (path.is_relative_to(TEMPLATES) or path.is_relative_to(FONTS)):
+                raise ValueError(f"certificates load only their own files, not {url}")
+        return super().fetch(url, headers)
+
+
 @cache
 def _fonts() -> tuple[FontConfiguration, CSS]:
     # One configuration per process: loading the faces once keeps each render fast.
     config = FontConfiguration()
-    return config, CSS(string=FONT_FACES, font_config=config)
+    return config, CSS(string=FONT_FACES, font_config=config, url_fetcher=LocalFetcher())
 
 
 def render_pdf(html: str, *, template: str = "default") -> bytes:
@@ -132,7 +154,9 @@ def render_pdf(html: str, *, template: str = "default") -> bytes:
     WeasyPrint's own subsetting costs most of a render; the shipped fonts are already small.
     """
     config, faces = _fonts()
-    document = HTML(string=html, base_url=str(TEMPLATES / template) + "/")
+    document = HTML(
+        string=html, base_url=str(TEMPLATES / template) + "/", url_fetcher=LocalFetcher()
+    )
     return document.write_pdf(  # type: ignore[no-any-return]
         stylesheets=[faces], font_config=config, full_fonts=True
     )

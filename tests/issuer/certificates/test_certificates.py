@@ -25,6 +25,7 @@ from issuer.tenants import services as tenants
 from issuer.tenants.models import Issuer
 from tests.factories import Factories
 from tests.issuer.resolver import AppResolver
+from tests.verifier.servers import LocalServer, Route
 from verifier.formats import pdf
 from verifier.pipeline import verify
 
@@ -216,3 +217,14 @@ def test_long_names_wrap_above_the_signature_and_qr_code() -> None:
     assert len(pages) == 1
     boxes = _boxes(pages[0]._page_box, {})
     assert boxes["award"][1] < min(boxes["signatory"][0], boxes["proof"][0])
+
+
+def test_rendering_fetches_nothing_outside_the_shipped_files() -> None:
+    with LocalServer({"/x.png": Route(_png("red", (4, 4)))}) as server:
+        html = (
+            f'<html><body><img src="{server.url("/x.png")}">'
+            '<img src="file:///etc/hostname"><p>Still renders</p></body></html>'
+        )
+        document = render.render_pdf(html)
+    assert server.hits["/x.png"] == 0  # no request ever left the renderer
+    assert document.startswith(b"%PDF-")
