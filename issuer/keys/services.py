@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import quote
 
+from cryptography.fernet import MultiFernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from flask import current_app
@@ -90,17 +93,24 @@ def keys_of(issuer: Issuer, *, active_only: bool = False) -> list[IssuerKey]:
 
 
 def signing_key(issuer: Issuer, algorithm: Algorithm) -> tuple[IssuerKey, PrivateKey]:
-    """The active key of `algorithm` with its decrypted private key (created if missing)."""
-    key = next((k for k in ensure_keys(issuer) if k.algorithm == algorithm), None)
+    """The active key of `algorithm` with its private key (the key is created if missing)."""
+    key = next((k for k in keys_of(issuer, active_only=True) if k.algorithm == algorithm), None)
     if key is None:
         key = create_key(issuer, algorithm)
         db.session.flush()
-    pem = decrypt(current_app.extensions["master_cipher"], key.encrypted_private_key)
-    private = serialization.load_pem_private_key(pem, password=None)
+    cipher = current_app.extensions["master_cipher"]
+    return key, _private_key(key.id, key.encrypted_private_key, cipher)
+
+
+@lru_cache(maxsize=1024)
+def _private_key(key_id: uuid.UUID, encrypted: bytes, cipher: MultiFernet) -> PrivateKey:
+    """Decrypt and parse a private key once per process: a key id's key never changes, and
+    parsing an RSA key (which validates it) costs about 30 ms, twice per award."""
+    private = serialization.load_pem_private_key(decrypt(cipher, encrypted), password=None)
     assert isinstance(
         private, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     )
-    return key, private
+    return private
 
 
 def site_did(settings: Settings) -> str:
