@@ -14,8 +14,9 @@ from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
 from issuer.certificates import services
 from issuer.db import db, get_or_404
+from issuer.earners.services import public_credential
 from issuer.extensions import Blueprint
-from issuer.issuance.models import Achievement, Credential
+from issuer.issuance.models import Achievement
 from issuer.tenants.models import Issuer
 
 public = FlaskBlueprint("certificates", __name__)
@@ -41,7 +42,7 @@ def _pdf(data: bytes, filename: str, *, cache: str) -> Response:
 @public.get("/c/<uuid:credential_id>/certificate.pdf")
 def certificate(credential_id: uuid.UUID) -> Response:
     """The credential's certificate, rendered on first download and then kept; counted."""
-    credential = get_or_404(Credential, credential_id)
+    credential = public_credential(credential_id)
     stored = services.certificate(credential)
     services.count_download(credential.id)
     db.session.commit()

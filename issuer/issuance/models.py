@@ -83,6 +83,9 @@ class Credential(IdMixin, Base):
     )
     recipient: Mapped[dict[str, Any]] = mapped_column(JSON)  # type, identity (maybe hashed)
     recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    # The earner's address in plain text for email recipients, never published: it tells
+    # which account may set the page's display (issuer/earners) and survives reissues.
+    earner_email: Mapped[str | None] = mapped_column(String(254), index=True)
     subject_id: Mapped[str] = mapped_column(String(2048))
     status_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"), index=True)
     status_index: Mapped[int]
@@ -98,6 +101,8 @@ class Credential(IdMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
     status_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     status_changed_at: Mapped[datetime | None]
+    # Set when a corrected credential replaced this one (revoked with reason "superseded").
+    superseded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("credentials.id"))
 
 
 class CredentialStatusChange(IdMixin, Base):

@@ -86,6 +86,21 @@ def unsuspend(actor: audit.Actor, credential: Credential, *, reason: str = "") -
     return _change(actor, credential, "active", reason)
 
 
+SUPERSEDED = "superseded"
+
+
+def supersede(actor: audit.Actor, old: Credential, new: Credential) -> Credential:
+    """Revoke `old` with reason "superseded", pointing at its replacement `new`.
+
+    Raises:
+        Conflict: `old` is already revoked.
+    """
+    revoke(actor, old, reason=SUPERSEDED)
+    old.superseded_by_id = new.id
+    db.session.flush()
+    return old
+
+
 def set_status(
     actor: audit.Actor, credential: Credential, status: Status, *, reason: str = ""
 ) -> Credential:

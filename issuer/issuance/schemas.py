@@ -174,6 +174,9 @@ class CredentialSchema(ma.Schema):
     statusPurpose = ma.fields.String(metadata={"description": "revocation or suspension."})
     statusReason = ma.fields.String()
     statusChangedAt = ma.fields.AwareDateTime(allow_none=True)
+    supersededBy = ma.fields.String(
+        allow_none=True, metadata={"description": "URL of the corrected credential replacing it."}
+    )
 
 
 class StatusChangeSchema(ma.Schema):

@@ -177,21 +177,100 @@ def award(
     status_purpose: status.Purpose = "revocation",
 ) -> Credential:
     """Award the current version of `achievement`: build, sign and store every format."""
-    issuer = db.session.get(Issuer, achievement.issuer_id)
-    assert issuer is not None
-    if issuer.archived_at is not None or achievement.archived_at is not None:
-        raise Conflict("Archived issuers and achievements award nothing new.")
     valid_from = valid_from or clock.now()
     if valid_until is not None and valid_until <= valid_from:
         raise ValidationError(
             "validUntil must be after validFrom.",
             errors=[FieldError("must be after validFrom", pointer="#/validUntil")],
         )
-    version = current_version(achievement)
+    is_email = recipient["type"] == "email"
+    credential = _issue(
+        achievement,
+        current_version(achievement),
+        Recipient(
+            stored=_recipient(recipient),
+            name=recipient.get("name", ""),
+            subject_id=recipient.get("id") or f"urn:uuid:{uuid.uuid4()}",
+            email=recipient["identity"].strip().lower() if is_email else None,
+        ),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        evidence=evidence,
+        results=results,
+        status_purpose=status_purpose,
+    )
+    audit.record(
+        actor,
+        "credential.award",
+        credential,
+        tenant_id=credential.tenant_id,
+        achievement=str(achievement.id),
+        version=achievement.current_version,
+    )
+    return credential
+
+
+def reissue(actor: audit.Actor, old: Credential, *, name: str) -> Credential:
+    """A corrected copy of `old` under the recipient name `name`: same achievement version,
+    recipient, dates, evidence, results and status purpose; newly signed at a new URL.
+
+    The caller revokes `old` (revocation.supersede); this only issues the replacement.
+    """
+    version = db.session.get(AchievementVersion, old.achievement_version_id)
+    assert version is not None
+    achievement = db.session.get(Achievement, version.achievement_id)
+    assert achievement is not None
+    document = json.loads(old.ob3_json)
+    credential = _issue(
+        achievement,
+        version,
+        Recipient(old.recipient, name, old.subject_id, old.earner_email),
+        valid_from=old.valid_from,
+        valid_until=old.valid_until,
+        evidence=_untyped(document.get("evidence")),
+        results=_untyped(document["credentialSubject"].get("result")),
+        status_purpose=revocation.purpose_of(old),  # type: ignore[arg-type]
+    )
+    audit.record(
+        actor, "credential.reissue", credential, tenant_id=old.tenant_id, replaces=str(old.id)
+    )
+    return credential
+
+
+def _untyped(items: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """Issued evidence or results as they were given (ob3_credential adds the `type`)."""
+    return [{k: v for k, v in item.items() if k != "type"} for item in items] if items else None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a credential is issued to, as stored: `stored` is the (maybe hashed) identity."""
+
+    stored: dict[str, Any]
+    name: str
+    subject_id: str
+    email: str | None  # the plain address of an email recipient, kept unpublished
+
+
+def _issue(
+    achievement: Achievement,
+    version: AchievementVersion,
+    recipient: Recipient,
+    *,
+    valid_from: datetime,
+    valid_until: datetime | None,
+    evidence: list[dict[str, Any]] | None,
+    results: list[dict[str, Any]] | None,
+    status_purpose: status.Purpose,
+) -> Credential:
+    """Build, sign and store every format of one credential."""
+    issuer = db.session.get(Issuer, achievement.issuer_id)
+    assert issuer is not None
+    if issuer.archived_at is not None or achievement.archived_at is not None:
+        raise Conflict("Archived issuers and achievements award nothing new.")
     credential_id = uuid.uuid4()
     where = urls()
     status_list, index = status.allocate(issuer, status_purpose)
-    stored_recipient = _recipient(recipient)
     profile = issuer_profile(issuer)
     content = dict(version.content)
     if version.image_id:
@@ -202,14 +281,14 @@ def award(
         achievement=documents.ob3_achievement(
             where.achievement(achievement.id), version.version, content, profile
         ),
-        subject_id=recipient.get("id") or f"urn:uuid:{uuid.uuid4()}",
-        recipient=stored_recipient,
+        subject_id=recipient.subject_id,
+        recipient=recipient.stored,
         valid_from=valid_from,
         valid_until=valid_until,
         status=documents.bitstring_entry(where.status_list(status_list.id), index, status_purpose),
         evidence=evidence,
         results=results,
-        recipient_name=recipient.get("name", ""),
+        recipient_name=recipient.name,
     )
     try:
         signed = signing.data_integrity_proof(issuer, ob3)
@@ -218,7 +297,7 @@ def award(
     hosted = documents.ob2_assertion(
         assertion_url=where.ob2_assertion(credential_id),
         badge_url=where.ob2_badge(version.id),
-        recipient=stored_recipient,
+        recipient=recipient.stored,
         issued_on=valid_from,
         expires=valid_until,
         verification={"type": "HostedBadge"},
@@ -229,9 +308,10 @@ def award(
         tenant_id=issuer.tenant_id,
         issuer_id=issuer.id,
         achievement_version_id=version.id,
-        recipient=stored_recipient,
-        recipient_name=recipient.get("name", ""),
-        subject_id=ob3["credentialSubject"]["id"],
+        recipient=recipient.stored,
+        recipient_name=recipient.name,
+        earner_email=recipient.email,
+        subject_id=recipient.subject_id,
         status_list_id=status_list.id,
         status_index=index,
         valid_from=valid_from,
@@ -244,12 +324,4 @@ def award(
     )
     db.session.add(credential)
     db.session.flush()
-    audit.record(
-        actor,
-        "credential.award",
-        credential,
-        tenant_id=issuer.tenant_id,
-        achievement=str(achievement.id),
-        version=version.version,
-    )
     return credential

@@ -72,6 +72,9 @@ def present_credential(credential: Credential) -> dict[str, Any]:
         "statusPurpose": revocation.purpose_of(credential),
         "statusReason": credential.status_reason,
         "statusChangedAt": credential.status_changed_at,
+        "supersededBy": where.credential(credential.superseded_by_id)
+        if credential.superseded_by_id
+        else None,
     }
 
 

@@ -8,8 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from issuer.db import get_or_404
-from issuer.issuance.models import Credential
+from issuer.earners.services import display_of, public_credential
 from issuer.public import badges, share
 
 blueprint = Blueprint("badges", __name__)
@@ -25,35 +24,37 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
 @blueprint.get("/c/<uuid:credential_id>/badge.png")
 def ob3_png(credential_id: uuid.UUID) -> Response:
     """The badge PNG with the OB 3.0 credential baked in (iTXt `openbadgecredential`)."""
-    baked = badges.baked_png(get_or_404(Credential, credential_id), "ob3")
+    baked = badges.baked_png(public_credential(credential_id), "ob3")
     return _image(baked, "image/png", download=f"badge-{credential_id}.png")
 
 
 @blueprint.get("/c/<uuid:credential_id>/badge.svg")
 def ob3_svg(credential_id: uuid.UUID) -> Response:
     """The badge SVG with the OB 3.0 credential baked in (`<openbadges:credential>`)."""
-    baked = badges.baked_svg(get_or_404(Credential, credential_id), "ob3")
+    baked = badges.baked_svg(public_credential(credential_id), "ob3")
     return _image(baked, SVG_MEDIA_TYPE, download=f"badge-{credential_id}.svg")
 
 
 @blueprint.get("/ob2/assertions/<uuid:credential_id>/badge.png")
 def ob2_png(credential_id: uuid.UUID) -> Response:
     """The badge PNG with the OB 2.0 signed assertion baked in (iTXt `openbadges`)."""
-    baked = badges.baked_png(get_or_404(Credential, credential_id), "ob2")
+    baked = badges.baked_png(public_credential(credential_id), "ob2")
     return _image(baked, "image/png", download=f"badge-ob2-{credential_id}.png")
 
 
 @blueprint.get("/ob2/assertions/<uuid:credential_id>/badge.svg")
 def ob2_svg(credential_id: uuid.UUID) -> Response:
     """The badge SVG with the OB 2.0 signed assertion baked in (`<openbadges:assertion>`)."""
-    baked = badges.baked_svg(get_or_404(Credential, credential_id), "ob2")
+    baked = badges.baked_svg(public_credential(credential_id), "ob2")
     return _image(baked, SVG_MEDIA_TYPE, download=f"badge-ob2-{credential_id}.svg")
 
 
 @blueprint.get("/c/<uuid:credential_id>/share.png")
 def share_image(credential_id: uuid.UUID) -> Response:
     """The 1200×627 Open Graph / Twitter card image of a credential."""
-    return _image(share.share_png(get_or_404(Credential, credential_id)), "image/png")
+    credential = public_credential(credential_id)
+    with_name = display_of(credential).show_name
+    return _image(share.share_png(credential, with_name=with_name), "image/png")
 
 
 def _image(data: bytes, media_type: str, *, download: str | None = None) -> Response:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app
+from flask_babel import format_date, gettext, lazy_gettext
 
 from issuer.issuance.models import Credential
 from issuer.public.resolver import LocalResolver
@@ -18,15 +19,23 @@ from verifier.report import Report
 
 # What each check means to a person reading the page.
 TITLES = {
-    "format": "Readable credential",
-    "schema": "Well-formed Open Badge",
-    "proof": "Not altered since it was issued",
-    "issuer": "Signed by the issuer's own key",
-    "status": "Not revoked or suspended",
-    "validity": "Within its validity period",
-    "endorsements": "Endorsements",
+    "format": lazy_gettext("Readable credential"),
+    "schema": lazy_gettext("Well-formed Open Badge"),
+    "proof": lazy_gettext("Not altered since it was issued"),
+    "issuer": lazy_gettext("Signed by the issuer's own key"),
+    "status": lazy_gettext("Not revoked or suspended"),
+    "validity": lazy_gettext("Within its validity period"),
+    "endorsements": lazy_gettext("Endorsements"),
 }
-MONTHS = "January February March April May June July August September October November December"
+# One headline per state: a whole sentence each, as other languages agree words with the state.
+HEADLINES = {
+    "verified": lazy_gettext("Verified credential"),
+    "revoked": lazy_gettext("This credential has been revoked"),
+    "suspended": lazy_gettext("This credential has been suspended"),
+    "expired": lazy_gettext("This credential has expired"),
+    "unverified": lazy_gettext("This credential could not be verified"),
+    "unknown": lazy_gettext("Authentic; revocation could not be checked"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,11 @@ class Verdict:
     state: str  # verified | revoked | suspended | expired | unverified | unknown
     headline: str
     detail: str
+
+    @classmethod
+    def of(cls, state: str, detail: str) -> Verdict:
+        """The verdict for `state`, its headline in the request's language."""
+        return cls(state, str(HEADLINES[state]), detail)
 
 
 def check_credential(credential: Credential, *, now: datetime) -> Report:
@@ -54,20 +68,24 @@ def verdict(report: Report, *, recorded: str = "active", reason: str | None = No
     checks = {c.id: c for c in report.checks}
     status, validity = checks.get("status"), checks.get("validity")
     if recorded in ("revoked", "suspended"):
-        detail = f"Reason given by the issuer: {reason}" if reason else "No reason was given."
-        return Verdict(recorded, f"This credential has been {recorded}", detail)
+        if reason:
+            return Verdict.of(
+                recorded, gettext("Reason given by the issuer: %(reason)s", reason=reason)
+            )
+        return Verdict.of(recorded, gettext("No reason was given."))
     if status is not None and status.outcome == "failed":
         state = "suspended" if "uspended" in status.message else "revoked"
-        return Verdict(state, f"This credential has been {state}", status.message)
+        return Verdict.of(state, status.message)
     if validity is not None and validity.outcome == "failed" and "xpired" in validity.message:
-        return Verdict("expired", "This credential has expired", validity.message)
+        return Verdict.of("expired", validity.message)
     if not report.verified:
         failed = next((c for c in report.checks if c.outcome in ("failed", "unknown")), None)
-        detail = failed.message if failed else "A check did not pass."
-        return Verdict("unverified", "This credential could not be verified", detail)
+        return Verdict.of(
+            "unverified", failed.message if failed else gettext("A check did not pass.")
+        )
     if status is not None and status.outcome == "unknown":
-        return Verdict("unknown", "Authentic; revocation could not be checked", status.message)
-    return Verdict("verified", "Verified credential", "Issued, signed and not revoked.")
+        return Verdict.of("unknown", status.message)
+    return Verdict.of("verified", gettext("Issued, signed and not revoked."))
 
 
 def month_year(moment: str | None) -> tuple[int, int] | None:
@@ -99,10 +117,10 @@ def linkedin_links(document: Mapping[str, Any], credential: Credential) -> dict[
 
 
 def human_date(moment: str | None) -> str | None:
-    """'2 March 2026' from an XML Schema dateTime."""
+    """'2 March 2026' (or '2 mars 2026') from an XML Schema dateTime, as the issuer wrote it."""
     if not moment:
         return None
-    return f"{int(moment[8:10])} {MONTHS.split()[int(moment[5:7]) - 1]} {moment[:4]}"
+    return str(format_date(date.fromisoformat(moment[:10]), "d MMMM y"))
 
 
 def context(credential: Credential, report: Report) -> dict[str, Any]:

@@ -25,8 +25,13 @@ ELLIPSIS = "\u2026"
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
-def share_png(credential: Credential) -> bytes:
-    """The credential's share image, rendered on first request and read from the database after."""
+def share_png(credential: Credential, *, with_name: bool = True) -> bytes:
+    """The credential's share image, rendered on first request and read from the database after.
+
+    Without the earner's name (their choice, which can change) it is drawn each time, uncached.
+    """
+    if not with_name:
+        return render(credential, with_name=False)
     kept = db.session.get(ShareImage, credential.id)
     if kept is not None:
         return kept.png
@@ -42,7 +47,7 @@ def share_png(credential: Credential) -> bytes:
     return data
 
 
-def render(credential: Credential) -> bytes:
+def render(credential: Credential, *, with_name: bool = True) -> bytes:
     """Draw the card: badge on a tinted panel, then what was achieved, by whom, from whom."""
     art = badges.artwork(credential)
     names = badges.signed_fields(credential)
@@ -71,7 +76,7 @@ def render(credential: Credential) -> bytes:
         y += int(size * 1.2)
     y += 28
     regular = badges.font_of(30)
-    if credential.recipient_name:
+    if with_name and credential.recipient_name:
         for line in _wrap(f"Awarded to {credential.recipient_name}", regular, 500, max_lines=2):
             draw.text((TEXT_LEFT, y), line, font=regular, fill=INK)
             y += 40

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from issuer import clock
 from issuer.db import db, get_or_404
+from issuer.earners.services import display_of, public_credential
 from issuer.errors import NotAcceptable, NotFound
 from issuer.issuance import documents, revocation, services
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
@@ -55,7 +56,7 @@ OFFERED = (*JSON_TYPES, "text/html", VC_JWT, *DOWNLOADS)
 @public.get("/c/<uuid:credential_id>")
 def credential(credential_id: uuid.UUID) -> Response:
     """The credential's permanent URL, for people (HTML) and machines (JSON-LD, JWT, files)."""
-    stored = get_or_404(Credential, credential_id)
+    stored = public_credential(credential_id)
     accept = request.accept_mimetypes
     best = accept.best_match(OFFERED) if accept else JSON_TYPES[0]
     if best is None:
@@ -71,7 +72,8 @@ def credential(credential_id: uuid.UUID) -> Response:
     else:
         response = _download(f"/c/{credential_id}/{DOWNLOADS[best]}")
         response.headers.pop("Content-Disposition", None)
-    response.headers["Vary"] = "Accept"
+    # The page's language follows Accept-Language (issuer.i18n); the documents have none.
+    response.headers["Vary"] = "Accept, Accept-Language" if best == "text/html" else "Accept"
     return response
 
 
@@ -80,9 +82,17 @@ def _page(stored: Credential) -> Response:
     assert issuer is not None
     report = page.check_credential(stored, now=clock.now())
     where = services.urls()
+    shown = display_of(stored)
+    context = page.context(stored, report)
+    if not shown.show_name:
+        context["recipient_name"] = ""
+    if not shown.show_evidence:
+        context["evidence"] = []
+    replacement = stored.superseded_by_id
     html = render_template(
         "public/credential.html",
-        **page.context(stored, report),
+        **context,
+        superseded_by=where.credential(replacement) if replacement else None,
         issuer_row=issuer,
         logo_url=where.image(issuer.logo_id) if issuer.logo_id else None,
     )
@@ -103,14 +113,14 @@ def _download(path: str) -> Response:
 @public.get("/c/<uuid:credential_id>/credential.json")
 def credential_json(credential_id: uuid.UUID) -> Response:
     """The signed OB 3.0 credential as a download."""
-    stored = get_or_404(Credential, credential_id)
+    stored = public_credential(credential_id)
     return _document(stored.ob3_json, LD_JSON, download=f"credential-{credential_id}.json")
 
 
 @public.get("/c/<uuid:credential_id>/credential.jwt")
 def credential_jwt(credential_id: uuid.UUID) -> Response:
     """The same credential as a VC-JWT."""
-    stored = get_or_404(Credential, credential_id)
+    stored = public_credential(credential_id)
     return _document(stored.ob3_jwt, VC_JWT, download=f"credential-{credential_id}.jwt")
 
 
@@ -145,14 +155,14 @@ def status_list(list_id: uuid.UUID) -> Response:
 @public.get("/ob2/assertions/<uuid:credential_id>")
 def ob2_assertion(credential_id: uuid.UUID) -> Response:
     """The OB 2.0 hosted assertion; once revoked, its id, `revoked: true` and the reason."""
-    hosted = revocation.ob2_hosted(get_or_404(Credential, credential_id))
+    hosted = revocation.ob2_hosted(public_credential(credential_id))
     return _document(hosted, LD_JSON, max_age=60)  # a revocation shows within a minute
 
 
 @public.get("/ob2/assertions/<uuid:credential_id>/signed")
 def ob2_signed(credential_id: uuid.UUID) -> Response:
     """The OB 2.0 signed assertion (compact JWS)."""
-    stored = get_or_404(Credential, credential_id)
+    stored = public_credential(credential_id)
     return _document(stored.ob2_jws, "application/jose", download=f"assertion-{credential_id}.jws")
 
 
