@@ -9,15 +9,16 @@ DEV_ENV := CERTIFIKATION_DEBUG=1 CERTIFIKATION_PUBLIC_URL=$(CERTIFIKATION_PUBLIC
 	CERTIFIKATION_ALLOW_LOOPBACK=1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint fmt typecheck migrate bench clean interop-deps
+.PHONY: help install run test lint fmt typecheck migrate bench clean interop-deps translations browser-deps
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: setup.cfg pyproject.toml constraints.txt
+$(BIN)/.installed: setup.cfg pyproject.toml constraints.txt $(wildcard issuer/translations/*/LC_MESSAGES/*.po)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pybabel compile -d issuer/translations
 	touch $@
 
 install: $(BIN)/.installed ## Create .venv and install the package with pinned dependencies
@@ -41,11 +42,22 @@ fmt: install ## Format and fix with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+translations: install ## Re-extract the messages and update every catalogue (then translate)
+	$(BIN)/pybabel extract -F babel.cfg --project Certifikation -o issuer/translations/messages.pot .
+	$(BIN)/pybabel update -i issuer/translations/messages.pot -d issuer/translations
+
 typecheck: install ## mypy (strict for verifier/ and schemas/)
 	$(BIN)/mypy issuer verifier schemas
 
 interop-deps: ## Install the pinned npm packages the Node interop tests use (npm ci)
 	npm ci --prefix tests/interop/node --no-audit --no-fund --ignore-scripts
+
+browser-deps: ## Install Debian's chromium (as root) and the pinned axe-core for tests/browser
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
+	else echo "browser-deps: /usr/bin/chromium is missing; as root: apt-get install chromium (the browser tests skip until then)"; fi
+	npm ci --prefix tests/browser --no-audit --no-fund --ignore-scripts
 
 bench: install ## Run the benchmarks under bench/ and print their figures
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, Response, g, request
 
-from issuer import clock, errors, tasks
+from issuer import clock, errors, i18n, tasks
 from issuer.db import db
 from issuer.extensions import api, limiter
 from issuer.keys.master import load_cipher
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None =
     clock.init_app(app, clock_)
     db.init_app(app, settings.database_url)
     errors.init_app(app)
+    i18n.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs())
     limiter.init_app(app)
     tasks.init_app(app, settings)
@@ -86,9 +87,11 @@ def _register(app: Flask) -> None:
     from issuer.audit import views as audit
     from issuer.certificates import views as certificates
     from issuer.docs import views as docs
+    from issuer.earners import views as earners
     from issuer.images import views as images
     from issuer.issuance import views as issuance
     from issuer.keys import views as keys
+    from issuer.learning.certification_path_management import views as paths
     from issuer.public import badge_views, verify_views
     from issuer.public import views as public
     from issuer.tenants import views as tenants
@@ -101,11 +104,13 @@ def _register(app: Flask) -> None:
         audit,
         images,
         issuance,
+        earners,
         public,
         badge_views,
         verify_views,
         vcapi,
         certificates,
+        paths,
     ):
         for blueprint in module.API_BLUEPRINTS:
             api.register_blueprint(blueprint)

@@ -7,6 +7,7 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -104,6 +105,20 @@ class Settings:
             "CERTIFIKATION_SMTP_URL", "smtp://user:pass@host:port; unset writes mail to the log."
         ),
     )
+    cert_pass_percent: Decimal = field(
+        default=Decimal(80),
+        metadata=_env(
+            "CERT_PASS_PERCENT",
+            "Default score (%) that passes an evaluation; tenants may set their own.",
+        ),
+    )
+    quiz_retry_cooldown_min: int = field(
+        default=30,
+        metadata=_env(
+            "QUIZ_RETRY_COOLDOWN_MIN",
+            "Default minutes before a failed evaluation may be retried; tenants may set their own.",
+        ),
+    )
     mail_sender: str = field(
         default="Certifikation <no-reply@localhost>",
         metadata=_env("CERTIFIKATION_MAIL_SENDER", "From address of outgoing mail."),
@@ -144,6 +159,13 @@ class Settings:
         ):
             if value <= 0:
                 raise SettingsError(f"{name} must be a positive whole number, got {value}")
+        percent = self.cert_pass_percent
+        if not (percent.is_finite() and 0 < percent <= 100):
+            raise SettingsError(f"CERT_PASS_PERCENT must be in (0, 100], got {percent}")
+        if self.quiz_retry_cooldown_min < 0:
+            raise SettingsError(
+                f"QUIZ_RETRY_COOLDOWN_MIN must be 0 or more, got {self.quiz_retry_cooldown_min}"
+            )
         try:
             parse_many(self.login_rate_limit)
         except ValueError:
@@ -181,6 +203,11 @@ def _parse(name: str, raw: str, hint: object) -> object:
             return int(raw)
         except ValueError:
             raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if hint is Decimal:
+        try:
+            return Decimal(raw.strip())
+        except ArithmeticError:
+            raise SettingsError(f"{name} must be a number, got {raw!r}") from None
     if hint is Path:
         return Path(raw)
     if typing.get_origin(hint) is tuple:

@@ -18,8 +18,11 @@ from issuer.accounts.passwords import hash_secret
 from issuer.accounts.roles import CLIENT_SCOPES, Role
 from issuer.audit.services import SYSTEM
 from issuer.db import db, get_or_404
+from issuer.earners import services as earners
 from issuer.issuance import services as issuance
-from issuer.issuance.models import Achievement
+from issuer.issuance.models import Achievement, Credential
+from issuer.learning.certification_path_management import services as paths
+from issuer.learning.certification_path_management.models import CertificationPath
 from issuer.tenants import services as tenants
 from issuer.tenants.models import Issuer, Tenant
 
@@ -29,6 +32,33 @@ ACHIEVEMENT: dict[str, Any] = {
     "description": "Plans and teaches lessons that include every learner.",
     "criteria": {"narrative": "Completed the 12-hour course and passed its assessment."},
     "achievementType": "Certificate",
+}
+PATH: dict[str, Any] = {
+    "name": "Inclusive Classroom Pathway",
+    "description": "Three steps to inclusive teaching.",
+    "steps": [
+        {"id": "intro", "kind": "lesson", "title": "Introduction"},
+        {"id": "practice", "kind": "lesson", "title": "Practice"},
+        {"id": "extra", "kind": "lesson", "title": "Further reading", "required": False},
+    ],
+    "milestones": [{"id": "started", "name": "Started", "steps": ["intro"], "alignment": []}],
+}
+CASE_PACKAGE: dict[str, Any] = {
+    "CFDocument": {
+        "identifier": "c5fb0a74-0c4c-4d5a-9f6e-0d6b2b3a9d01",
+        "uri": "https://case.example.org/uri/c5fb0a74-0c4c-4d5a-9f6e-0d6b2b3a9d01",
+        "title": "Teacher Competency Framework",
+    },
+    "CFItems": [
+        {
+            "identifier": "1d0f4c1e-3a55-4b5e-9d55-3e5c1a2b7f10",
+            "uri": "https://case.example.org/uri/1d0f4c1e-3a55-4b5e-9d55-3e5c1a2b7f10",
+            "fullStatement": "Plans lessons that include every learner.",
+            "humanCodingScheme": "TCF.1",
+            "CFItemType": "Competency",
+        }
+    ],
+    "CFAssociations": [],
 }
 _counter = itertools.count(1)
 
@@ -105,12 +135,13 @@ class Factories:
         roles: Iterable[Role] = (),
         *,
         platform_admin: bool = False,
+        email: str | None = None,
     ) -> Person:
         """A user with `roles` in `tenant_id`, and a valid access token."""
         with self.app.app_context():
             n = next(_counter)
             user = User(
-                email=f"user{n}@example.test",
+                email=email or f"user{n}@example.test",
                 name=f"User {n}",
                 password_hash=_password_hash(),
                 is_platform_admin=platform_admin,
@@ -144,3 +175,54 @@ class Factories:
                 scopes=tuple(row.scopes),
             )
             return Client(row.id, row.client_id, PASSWORD, token)
+
+    def earner(self, credential_id: uuid.UUID) -> Person:
+        """The account of the person `credential_id` was issued to (by email)."""
+        with self.app.app_context():
+            email = get_or_404(Credential, credential_id).earner_email
+        assert email, "the credential was not issued to an email address"
+        return self.person(email=email)
+
+    def name_change(self, credential_id: uuid.UUID, name: str = "Lee Corrected") -> uuid.UUID:
+        """A pending request by the credential's earner to be named `name`."""
+        earner = self.earner(credential_id)
+        with self.app.app_context():
+            user = get_or_404(User, earner.id)
+            change = earners.request_name_change(
+                SYSTEM, user, get_or_404(Credential, credential_id), name=name
+            )
+            db.session.commit()
+            return change.id
+
+    def path(
+        self,
+        issuer_id: uuid.UUID,
+        *,
+        published: bool = True,
+        visibility: str = "tenant",
+        **content: Any,
+    ) -> uuid.UUID:
+        """A certification path of `issuer_id` (default: published, tenant-visible)."""
+        with self.app.app_context():
+            issuer = get_or_404(Issuer, issuer_id)
+            tenant = get_or_404(Tenant, issuer.tenant_id)
+            path = paths.create_path(SYSTEM, tenant, issuer, visibility, {**PATH, **content})
+            if published:
+                paths.submit(SYSTEM, path)
+                paths.publish(SYSTEM, path)
+            db.session.commit()
+            return path.id
+
+    def cohort(self, path_id: uuid.UUID, enrolment: str = "open") -> uuid.UUID:
+        with self.app.app_context():
+            path = get_or_404(CertificationPath, path_id)
+            data = {"name": f"Cohort {next(_counter)}", "enrolment": enrolment}
+            cohort = paths.create_cohort(SYSTEM, path, data)
+            db.session.commit()
+            return cohort.id
+
+    def framework(self, tenant_id: uuid.UUID) -> uuid.UUID:
+        with self.app.app_context():
+            framework = paths.import_case(SYSTEM, get_or_404(Tenant, tenant_id), CASE_PACKAGE)
+            db.session.commit()
+            return framework.id

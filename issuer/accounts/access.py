@@ -156,3 +156,13 @@ def authorize_listing() -> tuple[Principal, set[uuid.UUID] | None]:
     if visible is None:
         return principal, None
     return principal, {t for t in visible if permission in (principal.permissions(t) or ())}
+
+
+def authorize_person() -> Principal:
+    """Allow any signed-in person, whatever their tenant: for what is open to every account
+    (a public path). API clients act for no person: 403."""
+    principal = authenticate()
+    if principal.user is None:
+        raise Forbidden("Only a signed-in person can do this, not an API client.")
+    g.authorized = True
+    return principal

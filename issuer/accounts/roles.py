@@ -36,12 +36,26 @@ class Permission(StrEnum):
     CREDENTIALS_READ = "credentials:read"
     CREDENTIALS_ISSUE = "credentials:issue"
     CREDENTIALS_REVOKE = "credentials:revoke"  # revoke, suspend and reinstate
+    PATHS_READ = "paths:read"  # certification paths, cohorts, frameworks
+    PATHS_WRITE = "paths:write"  # author paths, run cohorts, attach certificates
+    PATHS_PUBLISH = "paths:publish"  # review: publish, send back or retire a path
+    LEARNERS_READ = "learners:read"  # learners' progress, evaluations and reports
+    EVIDENCE_VALIDATE = "evidence:validate"  # decide on evidence (also needs the path's mentor)
+    LEARN = "learning:participate"  # enrol yourself, take evaluations, submit evidence
 
 
 PLATFORM_PERMISSIONS = frozenset(Permission)
 TENANT_PERMISSIONS = PLATFORM_PERMISSIONS - {Permission.TENANTS_ADMIN}
 
-_STAFF = frozenset({Permission.TENANTS_READ, Permission.ISSUERS_READ, Permission.ACHIEVEMENTS_READ})
+_STAFF = frozenset(
+    {
+        Permission.TENANTS_READ,
+        Permission.ISSUERS_READ,
+        Permission.ACHIEVEMENTS_READ,
+        Permission.PATHS_READ,
+        Permission.LEARNERS_READ,
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ISSUER_ADMIN: TENANT_PERMISSIONS,
@@ -51,16 +65,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.ACHIEVEMENTS_WRITE,
         Permission.CREDENTIALS_READ,
         Permission.CREDENTIALS_ISSUE,
+        Permission.PATHS_WRITE,
     },
-    Role.CONTENT_REVIEWER: _STAFF,
-    Role.MENTOR: _STAFF,
+    Role.CONTENT_REVIEWER: _STAFF | {Permission.PATHS_PUBLISH},
+    Role.MENTOR: _STAFF | {Permission.EVIDENCE_VALIDATE},
     Role.ENDORSER: _STAFF,
-    Role.EARNER: frozenset({Permission.TENANTS_READ}),
+    Role.EARNER: frozenset({Permission.TENANTS_READ, Permission.PATHS_READ, Permission.LEARN}),
 }
 
 # An API client acts for an institution's systems; it never manages people or other clients.
+# Learning is done by people, so clients never hold LEARN either.
 CLIENT_SCOPES = TENANT_PERMISSIONS - {
     Permission.MEMBERS_WRITE,
     Permission.CLIENTS_READ,
     Permission.CLIENTS_WRITE,
+    Permission.LEARN,
 }

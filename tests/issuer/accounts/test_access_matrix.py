@@ -28,10 +28,15 @@ from issuer.accounts.roles import (
 )
 from issuer.db import db
 from issuer.settings import Settings
-from tests.factories import Factories
+from tests.factories import CASE_PACKAGE, PATH, Factories
 
-# Endpoints any authenticated caller may use on themselves; everything else needs a permission.
-SELF_SERVICE = {"/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout", "/api/v1/auth/login"}
+# Endpoints any authenticated caller may use on themselves (/api/v1/me/...: tested with the
+# earner's own objects in their modules); everything else needs a permission.
+SELF_SERVICE = {"/api/v1/me", "/api/v1/auth/logout", "/api/v1/auth/login"}
+
+
+def _self_service(rule: str) -> bool:
+    return rule in SELF_SERVICE or rule.startswith("/api/v1/me/")
 
 
 def _png() -> bytes:
@@ -76,12 +81,35 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/credentials/<uuid:credential_id>/revoke"): {"json": {"reason": "Error"}},
     ("POST", "/api/v1/credentials/<uuid:credential_id>/suspend"): {"json": {"reason": "Audit"}},
     ("POST", "/api/v1/credentials/<uuid:credential_id>/unsuspend"): {"json": {}},
+    ("POST", "/api/v1/name-changes/<uuid:change_id>/approve"): {"json": {}},
+    ("PUT", "/api/v1/tenants/<uuid:tenant_id>/learning-policy"): {
+        "json": {"pass_percent": "75.5", "retry_cooldown_min": 10}
+    },
+    ("POST", "/api/v1/tenants/<uuid:tenant_id>/paths"): {
+        "json": {**PATH, "issuer_id": "{issuer_id}"}
+    },
+    ("PATCH", "/api/v1/paths/<uuid:path_id>"): {"json": {"name": "Renamed"}},
+    ("POST", "/api/v1/paths/<uuid:path_id>/submit"): {"json": {}},
+    ("POST", "/api/v1/paths/<uuid:path_id>/publish"): {"json": {}},
+    ("POST", "/api/v1/paths/<uuid:path_id>/send-back"): {"json": {"comment": "More"}},
+    ("POST", "/api/v1/paths/<uuid:path_id>/retire"): {"json": {}},
+    ("POST", "/api/v1/paths/<uuid:path_id>/cohorts"): {"json": {"name": "Spring"}},
+    ("POST", "/api/v1/cohorts/<uuid:cohort_id>/invitations"): {
+        "json": {"emails": ["a@school.test"]}
+    },
+    ("POST", "/api/v1/cohorts/<uuid:cohort_id>/enrol"): {"json": {}},
+    ("POST", "/api/v1/tenants/<uuid:tenant_id>/frameworks"): {"json": CASE_PACKAGE},
+    ("POST", "/api/v1/name-changes/<uuid:change_id>/reject"): {"json": {"reason": "No proof"}},
 }
 # Reaching these answers 409 for the sample credential (revocation purpose, active).
 REACHED_ON_CONFLICT = {
     ("DELETE", "/api/v1/tenants/<uuid:tenant_id>"),  # A still has issuers
     ("POST", "/api/v1/credentials/<uuid:credential_id>/suspend"),
     ("POST", "/api/v1/credentials/<uuid:credential_id>/unsuspend"),
+    ("POST", "/api/v1/paths/<uuid:path_id>/submit"),  # the path is published, no draft
+    ("POST", "/api/v1/paths/<uuid:path_id>/publish"),
+    ("POST", "/api/v1/paths/<uuid:path_id>/send-back"),
+    ("POST", "/api/v1/cohorts/<uuid:cohort_id>/enrol"),  # platform admins are no members
 }
 
 
@@ -103,7 +131,7 @@ def _operations() -> list[Operation]:
     app = create_app(Settings(debug=True, database_url="sqlite://", master_keys=("x" * 43 + "=",)))
     found = []
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1") or rule.rule in SELF_SERVICE:
+        if not rule.rule.startswith("/api/v1") or _self_service(rule.rule):
             continue
         view_class = app.view_functions[rule.endpoint].view_class  # type: ignore[attr-defined]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
@@ -137,6 +165,10 @@ def world(app: Flask, factories: Factories) -> World:
     issuer_a = factories.issuer(tenant_a)
     achievement_a = factories.achievement(issuer_a)
     credential_a = factories.credential(achievement_a)
+    change_a = factories.name_change(factories.credential(achievement_a))
+    path_a = factories.path(issuer_a)
+    cohort_a = factories.cohort(path_a)
+    framework_a = factories.framework(tenant_a)
     member = factories.person(tenant_a, [Role.EARNER])
     client_a = factories.client(tenant_a)
     callers = [
@@ -165,6 +197,10 @@ def world(app: Flask, factories: Factories) -> World:
         "client_id": str(client_a.id),
         "achievement_id": str(achievement_a),
         "credential_id": str(credential_a),
+        "change_id": str(change_a),
+        "path_id": str(path_a),
+        "cohort_id": str(cohort_a),
+        "framework_id": str(framework_a),
         "slot": "logo",
     }
     connection = db.state(app).sessionmaker.kw["bind"]
@@ -185,10 +221,22 @@ def _expected(caller: Caller, operation: Operation) -> str:
 
 def _path(rule: str, params: dict[str, str]) -> str:
     path = rule.replace("<any(logo, signature):slot>", params["slot"])
+    path = path.replace("<int:version>", "1")
     for name, value in params.items():
         path = path.replace(f"<uuid:{name}>", value)
     assert "<" not in path, f"no sample value for a parameter of {rule}"
     return path
+
+
+def _filled(body: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+    """The sample body with "{name}" values replaced by the world's ids."""
+    if not isinstance(body.get("json"), dict):
+        return body
+    values = {
+        k: params[v[1:-1]] if isinstance(v, str) and v[:1] == "{" else v
+        for k, v in body["json"].items()
+    }
+    return {**body, "json": values}
 
 
 @contextmanager
@@ -206,7 +254,7 @@ def test_every_caller_gets_what_the_role_table_allows(
     operation: Operation, world: World, client: FlaskClient
 ) -> None:
     path = _path(operation.rule, world.params)
-    body = BODIES.get((operation.method, operation.rule), {})
+    body = _filled(BODIES.get((operation.method, operation.rule), {}), world.params)
     if operation.method in ("POST", "PUT", "PATCH") and not body:
         assert operation.rule.endswith("/secret"), f"add a sample body for {operation}"
     outcomes = {}

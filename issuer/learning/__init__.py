@@ -1,0 +1,1 @@
+"""Learning programs: paths, evaluations, peer validation, portfolios, interoperability."""

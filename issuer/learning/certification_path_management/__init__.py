@@ -1,0 +1,1 @@
+"""Certification paths: versioned programs with a review workflow, cohorts and progress."""
