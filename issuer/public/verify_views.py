@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask.views import MethodView
 from flask_babel import force_locale, gettext, lazy_gettext
 
 from issuer.errors import BadRequest, ValidationError
+from issuer.extensions import Blueprint as SmorestBlueprint
 from issuer.extensions import limiter
 from issuer.public import page
 from issuer.public.resolver import LocalResolver
@@ -85,16 +88,73 @@ def verify_submit() -> Response:
     return response
 
 
-@public.post("/api/verify")
-@limiter.limit(LIMIT)
-def verify_api() -> Response:
-    """Verify a credential sent as a file, text, URL or raw body; answer the JSON report."""
-    with force_locale("en"):  # the API's problems are English, as all its others are
-        report = _check()
-    response = jsonify(report.as_dict())
-    response.headers["Cache-Control"] = "no-store"
-    return response
+class ReportCheckSchema(ma.Schema):
+    id = ma.fields.String(metadata={"description": "format, schema, proof, issuer, status, …"})
+    outcome = ma.fields.String(
+        metadata={"description": "passed, failed, warning, unknown (could not look) or skipped."}
+    )
+    message = ma.fields.String()
 
 
-API_BLUEPRINTS: list[Any] = []
+class ReportSchema(ma.Schema):
+    verified = ma.fields.Boolean(metadata={"description": "The proof passed and no check failed."})
+    format = ma.fields.String(metadata={"description": "What was read: ob3-json, vc-jwt, …"})
+    checks = ma.fields.List(ma.fields.Nested(ReportCheckSchema))
+    credential = ma.fields.Dict(allow_none=True, metadata={"description": "As it was read."})
+
+
+_FIELDS = {
+    "file": {"type": "string", "format": "binary", "description": "JSON, JWT, PNG, SVG or PDF."},
+    "text": {"type": "string", "description": "A pasted credential: JSON or compact JWT."},
+    "url": {"type": "string", "format": "uri", "description": "Where to fetch it (http/https)."},
+}
+_RAW = {"type": "string", "format": "binary"}
+VERIFY_BODY = {
+    "required": True,
+    "description": "One of: a form with `file`, `text` or `url`, or the credential as the body.",
+    "content": {
+        "multipart/form-data": {"schema": {"type": "object", "properties": _FIELDS}},
+        "application/x-www-form-urlencoded": {
+            "schema": {"type": "object", "properties": {k: _FIELDS[k] for k in ("text", "url")}}
+        },
+        **{
+            media_type: {"schema": _RAW}
+            for media_type in (
+                "application/ld+json",
+                "application/json",
+                "application/vc+jwt",
+                "text/plain",
+                "image/png",
+                "image/svg+xml",
+                "application/pdf",
+            )
+        },
+    },
+}
+
+api = SmorestBlueprint(
+    "verify_api", __name__, url_prefix="/api", description="The public verifier, as JSON."
+)
+
+
+@api.route("/verify")
+class VerifyApi(MethodView):
+    decorators = [limiter.limit(LIMIT)]
+
+    @api.doc(requestBody=VERIFY_BODY)
+    @api.response(200, ReportSchema, description="The report, verified or not.")
+    @api.alt_response(400, description="Nothing to verify was sent.")
+    @api.alt_response(422, description="Not a credential we can read.")
+    @api.alt_response(429, description="More than 30 checks a minute from this client.")
+    def post(self) -> Response:
+        """Verify any issuer's credential, sent as a file, text, URL or raw body; no login,
+        nothing stored. Every check is reported; `unknown` means it could not look."""
+        with force_locale("en"):  # the API's problems are English, as all its others are
+            report = _check()
+        response = jsonify(report.as_dict())
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+API_BLUEPRINTS = [api]
 BLUEPRINTS = [public]

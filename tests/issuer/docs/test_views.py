@@ -14,6 +14,7 @@ PUBLIC_OPERATIONS = {
     ("post", "/api/v1/auth/login"),
     ("post", "/oauth/token"),
     ("post", "/oauth/revoke"),
+    ("post", "/api/verify"),  # the public verifier: no login
 }
 
 
@@ -83,3 +84,11 @@ def test_problem_responses_are_documented(client: FlaskClient) -> None:
     spec = client.get("/api/openapi.json").json
     problem = spec["components"]["schemas"]["Problem"]["properties"]
     assert {"type", "title", "status", "detail", "instance", "errors"} <= problem.keys()
+
+
+def test_the_public_verifier_api_is_documented(client: FlaskClient) -> None:
+    operation = client.get("/api/openapi.json").json["paths"]["/api/verify"]["post"]
+    accepted = operation["requestBody"]["content"].keys()
+    assert {"multipart/form-data", "application/vc+jwt", "application/pdf", "image/png"} <= accepted
+    report = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert report == {"$ref": "#/components/schemas/Report"}
