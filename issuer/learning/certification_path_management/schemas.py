@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -72,7 +73,8 @@ class PathCreateSchema(PathContentSchema):
 
 
 class PathUpdateSchema(PathContentSchema):
-    """Fields to change in the working draft; load with `partial=True`."""
+    """Fields to change in the working draft; load with the top-level fields partial (each
+    given step or milestone is still whole)."""
 
     visibility = ma.fields.String(validate=validate.OneOf(VISIBILITY))
 
@@ -111,11 +113,16 @@ class PolicySchema(ma.Schema):
         required=True,
         as_string=True,
         places=2,
-        validate=validate.Range(min=0, max=100, min_inclusive=False),
+        metadata={"description": "More than 0, at most 100; two decimals."},
     )
     retry_cooldown_min = ma.fields.Integer(
         required=True, validate=validate.Range(min=0, max=60 * 24 * 30)
     )
+
+    @ma.validates("pass_percent")
+    def _percent(self, value: Decimal, **_: object) -> None:
+        if not (value.is_finite() and 0 < value <= 100):
+            raise ma.ValidationError("Give a percentage above 0 and at most 100.")
 
 
 class CohortSchema(ma.Schema):

@@ -139,7 +139,7 @@ class PathItem(MethodView):
         return present_path(path)
 
     @requires(Permission.PATHS_WRITE)
-    @blp.arguments(PathUpdateSchema(partial=True))
+    @blp.arguments(PathUpdateSchema(partial=tuple(PathUpdateSchema().fields)))
     @blp.response(200, PathSchema)
     @blp.alt_response(409, description="In review or retired.")
     def patch(self, data: dict[str, Any], path_id: uuid.UUID) -> dict[str, Any]:
