@@ -94,11 +94,21 @@ def _page(stored: Credential) -> Response:
         **context,
         superseded_by=where.credential(replacement) if replacement else None,
         issuer_row=issuer,
-        logo_url=where.image(issuer.logo_id) if issuer.logo_id else None,
+        # 96 px on the page: 2x renditions, never a full upload (the phone budget is 100 KB).
+        logo_url=f"{where.image(issuer.logo_id)}/w192" if issuer.logo_id else None,
+        badge_url=_badge_rendition(stored, where),
     )
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"  # status can change: always revalidate
     return response
+
+
+def _badge_rendition(stored: Credential, where: documents.Urls) -> str:
+    """The achievement's uploaded art at 192 px, or the (small) generated badge."""
+    version = db.session.get(AchievementVersion, stored.achievement_version_id)
+    if version is not None and version.image_id is not None:
+        return f"{where.image(version.image_id)}/w192"
+    return f"{where.credential(stored.id)}/badge.png"
 
 
 def _download(path: str) -> Response:
