@@ -1,0 +1,1 @@
+"""Automated evaluation: question banks, randomised quiz attempts, grading, evidence, rubrics."""

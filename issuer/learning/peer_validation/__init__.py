@@ -1,0 +1,1 @@
+"""Peer validation: mentors assigned to paths decide, once, on learners' evidence."""
