@@ -1,0 +1,1 @@
+"""Interoperability: local paths mapped to an external system's ids, with CSV and JSON exchange."""
