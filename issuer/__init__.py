@@ -91,7 +91,12 @@ def _register(app: Flask) -> None:
     from issuer.images import views as images
     from issuer.issuance import views as issuance
     from issuer.keys import views as keys
+    from issuer.learning.automated_evaluation import views as evaluations
+    from issuer.learning.certificate_rules import views as certificate_rules
+    from issuer.learning.certification_interoperability import views as interop
     from issuer.learning.certification_path_management import views as paths
+    from issuer.learning.peer_validation import views as validations
+    from issuer.learning.skills_portfolio import views as portfolios
     from issuer.public import badge_views, verify_views
     from issuer.public import views as public
     from issuer.tenants import views as tenants
@@ -111,6 +116,11 @@ def _register(app: Flask) -> None:
         vcapi,
         certificates,
         paths,
+        certificate_rules,
+        evaluations,
+        validations,
+        portfolios,
+        interop,
     ):
         for blueprint in module.API_BLUEPRINTS:
             api.register_blueprint(blueprint)

@@ -92,6 +92,26 @@ class Settings:
         default=512 * 1024,
         metadata=_env("CERTIFIKATION_MAX_IMAGE_BYTES", "Largest logo or signature image."),
     )
+    max_evidence_bytes: int = field(
+        default=10 * 1024 * 1024,
+        metadata=_env(
+            "CERTIFIKATION_MAX_EVIDENCE_BYTES", "Largest evidence file in a learner's portfolio."
+        ),
+    )
+    evidence_dir: Path = field(
+        default=Path("instance/evidence"),
+        metadata=_env(
+            "CERTIFIKATION_EVIDENCE_DIR", "Where portfolio evidence files are kept on disk."
+        ),
+    )
+    evidence_storage: str | None = field(
+        default=None,
+        metadata=_env(
+            "CERTIFIKATION_EVIDENCE_STORAGE",
+            "s3://bucket/prefix keeps evidence in S3-compatible storage (needs boto3); "
+            "unset uses CERTIFIKATION_EVIDENCE_DIR.",
+        ),
+    )
     allow_loopback: bool = field(
         default=False,
         metadata=_env(
@@ -156,9 +176,16 @@ class Settings:
             ("CERTIFIKATION_CLIENT_TOKEN_TTL", self.client_token_ttl),
             ("CERTIFIKATION_MAX_REQUEST_BYTES", self.max_request_bytes),
             ("CERTIFIKATION_MAX_IMAGE_BYTES", self.max_image_bytes),
+            ("CERTIFIKATION_MAX_EVIDENCE_BYTES", self.max_evidence_bytes),
         ):
             if value <= 0:
                 raise SettingsError(f"{name} must be a positive whole number, got {value}")
+        if self.evidence_storage is not None:
+            storage = urlsplit(self.evidence_storage)
+            if storage.scheme != "s3" or not storage.netloc:
+                raise SettingsError(
+                    "CERTIFIKATION_EVIDENCE_STORAGE must read like s3://bucket/prefix, or be unset"
+                )
         percent = self.cert_pass_percent
         if not (percent.is_finite() and 0 < percent <= 100):
             raise SettingsError(f"CERT_PASS_PERCENT must be in (0, 100], got {percent}")

@@ -37,6 +37,11 @@ def init_app(app: Flask, settings: Settings) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
+        # `celery -A issuer.worker beat` runs these; every schedule lives here.
+        beat_schedule={
+            "retry-owed-credentials": {"task": "certificates.retry_owed", "schedule": 15 * 60},
+            "report-owed-credentials": {"task": "certificates.report_owed", "schedule": 24 * 3600},
+        },
     )
     celery.set_default()
     app.extensions["celery"] = celery

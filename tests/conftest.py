@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -67,8 +68,8 @@ def _settings(database_url: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return _settings(database_url)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return _settings(database_url, evidence_dir=tmp_path / "evidence")  # never the repo's
 
 
 @pytest.fixture

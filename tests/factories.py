@@ -21,8 +21,16 @@ from issuer.db import db, get_or_404
 from issuer.earners import services as earners
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement, Credential
+from issuer.learning.automated_evaluation import services as evaluations
+from issuer.learning.certificate_rules import services as certificate_rules
+from issuer.learning.certification_interoperability import services as interop
 from issuer.learning.certification_path_management import services as paths
-from issuer.learning.certification_path_management.models import CertificationPath
+from issuer.learning.certification_path_management.models import (
+    CertificationPath,
+    Cohort,
+    Enrolment,
+)
+from issuer.learning.peer_validation import services as validations
 from issuer.tenants import services as tenants
 from issuer.tenants.models import Issuer, Tenant
 
@@ -60,6 +68,15 @@ CASE_PACKAGE: dict[str, Any] = {
     ],
     "CFAssociations": [],
 }
+QUESTIONS: list[dict[str, Any]] = [
+    {
+        "kind": "single",
+        "prompt": "Which helps every learner?",
+        "choices": [{"id": "a", "text": "Clear goals"}, {"id": "b", "text": "Speed"}],
+        "answer": "a",
+    },
+    {"kind": "text", "prompt": "Name the framework.", "answer": ["UDL"]},
+]
 _counter = itertools.count(1)
 
 
@@ -113,7 +130,8 @@ class Factories:
         with self.app.app_context():
             issuer = get_or_404(Issuer, issuer_id)
             body = {**ACHIEVEMENT, **content}
-            achievement = issuance.create_achievement(SYSTEM, issuer, body)
+            image_id = body.pop("image_id", None)
+            achievement = issuance.create_achievement(SYSTEM, issuer, body, image_id)
             db.session.commit()
             return achievement.id
 
@@ -226,3 +244,74 @@ class Factories:
             framework = paths.import_case(SYSTEM, get_or_404(Tenant, tenant_id), CASE_PACKAGE)
             db.session.commit()
             return framework.id
+
+    def quiz(
+        self,
+        tenant_id: uuid.UUID,
+        questions: list[dict[str, Any]] | None = None,
+        *,
+        draw: int | None = None,
+    ) -> uuid.UUID:
+        """A quiz of `tenant_id` with `questions` (default: QUESTIONS), each 1 point by default."""
+        with self.app.app_context():
+            bank = [{"choices": [], "points": 1, **q} for q in questions or QUESTIONS]
+            data = {"title": "Check", "draw": draw, "questions": bank}
+            quiz = evaluations.create_quiz(SYSTEM, get_or_404(Tenant, tenant_id), data)
+            db.session.commit()
+            return quiz.id
+
+    def enrolment(self, cohort_id: uuid.UUID, person: Person) -> uuid.UUID:
+        """`person` enrolled in `cohort_id`."""
+        with self.app.app_context():
+            user = get_or_404(User, person.id)
+            enrolment = paths.enrol(SYSTEM, user, get_or_404(Cohort, cohort_id))
+            db.session.commit()
+            return enrolment.id
+
+    def evidence(self, enrolment_id: uuid.UUID, step_id: str) -> uuid.UUID:
+        """An evaluation of evidence (a narrative) submitted for an evidence step."""
+        with self.app.app_context():
+            enrolment = get_or_404(Enrolment, enrolment_id)
+            data = {"narrative": "I planned and taught an inclusive lesson."}
+            evaluation = evaluations.submit_evidence(SYSTEM, enrolment, step_id, data)
+            db.session.commit()
+            return evaluation.id
+
+    def mentor(self, path_id: uuid.UUID, person: Person) -> None:
+        """Assign `person` (a mentor in the path's tenant) to validate evidence on `path_id`."""
+        with self.app.app_context():
+            path = get_or_404(CertificationPath, path_id)
+            validations.assign(SYSTEM, path, get_or_404(User, person.id))
+            db.session.commit()
+
+    def interop_mapping(self, path_id: uuid.UUID, system: str, external_id: str) -> uuid.UUID:
+        """`path_id` known to the external `system` as `external_id`."""
+        with self.app.app_context():
+            path = get_or_404(CertificationPath, path_id)
+            mapping = interop.create_mapping(
+                SYSTEM,
+                get_or_404(Tenant, path.tenant_id),
+                path_id=path.id,
+                system=system,
+                external_id=external_id,
+            )
+            db.session.commit()
+            return mapping.id
+
+    def add_roles(self, tenant_id: uuid.UUID, person: Person, roles: Iterable[Role]) -> None:
+        """Give an existing person `roles` in another tenant too."""
+        with self.app.app_context():
+            tenant, user = get_or_404(Tenant, tenant_id), get_or_404(User, person.id)
+            accounts.set_roles(SYSTEM, tenant, user, roles)
+            db.session.commit()
+
+    def path_certificate(
+        self, path_id: uuid.UUID, achievement_id: uuid.UUID, rules: dict[str, Any] | None = None
+    ) -> uuid.UUID:
+        """Attach `achievement_id` to `path_id` as the certificate its completers receive."""
+        with self.app.app_context():
+            path = get_or_404(CertificationPath, path_id)
+            data = {"achievement_id": achievement_id, "rules": rules}
+            row = certificate_rules.attach(SYSTEM, path, data)
+            db.session.commit()
+            return row.id

@@ -38,3 +38,15 @@ class CertificatePdf(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     downloads: Mapped[int] = mapped_column(default=0)  # earner downloads, for the ratio metric
     created_at: Mapped[datetime]
+
+
+class CertificateChoice(Base):
+    """The template version chosen when a credential was issued (e.g. by a path's attached
+    certificate); without one, a certificate uses the issuer's template current at rendering."""
+
+    __tablename__ = "certificate_choices"
+
+    credential_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("credentials.id", ondelete="CASCADE"), primary_key=True
+    )
+    template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("certificate_templates.id"))

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from issuer import clock
 from issuer.certificates import render
-from issuer.certificates.models import CertificatePdf, CertificateTemplate
+from issuer.certificates.models import CertificateChoice, CertificatePdf, CertificateTemplate
 from issuer.db import db
 from issuer.images.models import Image
 from issuer.issuance import services as issuance
@@ -39,6 +39,29 @@ def current_template(issuer_id: uuid.UUID) -> tuple[str, int]:
         .limit(1)
     ).first()
     return (row.name, row.version) if row else DEFAULT_TEMPLATE
+
+
+def template_version(issuer_id: uuid.UUID, version: int) -> CertificateTemplate | None:
+    return db.session.scalars(
+        select(CertificateTemplate).where(
+            CertificateTemplate.issuer_id == issuer_id, CertificateTemplate.version == version
+        )
+    ).first()
+
+
+def choose_template(credential: Credential, template: CertificateTemplate) -> None:
+    """Render `credential`'s certificate with `template`, whatever the issuer's current one."""
+    db.session.merge(CertificateChoice(credential_id=credential.id, template_id=template.id))
+    db.session.flush()
+
+
+def chosen_template(credential: Credential) -> tuple[str, int]:
+    """(name, version) of the template `credential`'s certificate is rendered with."""
+    choice = db.session.get(CertificateChoice, credential.id)
+    template = db.session.get(CertificateTemplate, choice.template_id) if choice else None
+    if template is not None:
+        return template.name, template.version
+    return current_template(credential.issuer_id)
 
 
 def set_template(issuer: Issuer, name: str) -> CertificateTemplate:
@@ -98,7 +121,7 @@ def certificate(credential: Credential) -> CertificatePdf:
     stored = db.session.get(CertificatePdf, credential.id)
     if stored is not None:
         return stored
-    name, version = current_template(credential.issuer_id)
+    name, version = chosen_template(credential)
     row = CertificatePdf(
         credential_id=credential.id,
         template_name=name,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from blinker import Namespace
 from flask import current_app
 
 from issuer import clock
@@ -25,6 +26,10 @@ from issuer.keys.services import issuer_did, keys_of
 from issuer.tenants.models import Issuer
 from verifier.bitstring import encode_bitstring
 from verifier.errors import UndefinedTerm
+
+signals = Namespace()
+# Sent with each newly awarded Credential as sender, inside the awarding transaction.
+credential_awarded = signals.signal("credential-awarded")
 
 
 def urls() -> Urls:
@@ -207,6 +212,7 @@ def award(
         achievement=str(achievement.id),
         version=achievement.current_version,
     )
+    credential_awarded.send(credential)
     return credential
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from issuer.accounts.models import User
 from issuer.audit import services as audit
 from issuer.db import db
 from issuer.errors import Conflict, FieldError, NotFound, ValidationError
+from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement, AchievementVersion, Credential
 from issuer.learning.certification_path_management.models import (
     CertificationPath,
@@ -456,6 +458,26 @@ def recheck(enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
+def _on_award(credential: Credential) -> None:
+    """A newly held achievement may be the last one an enrolment was waiting for."""
+    if credential.earner_email is None:
+        return
+    waiting = db.session.scalars(
+        select(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .where(
+            func.lower(User.email) == credential.earner_email,
+            Enrolment.status == "enrolled",
+            Enrolment.progress == 100,
+        )
+    )
+    for enrolment in waiting.all():
+        recheck(enrolment)
+
+
+issuance.credential_awarded.connect(_on_award)
+
+
 def _complete(enrolment: Enrolment, version: PathVersion) -> None:
     if enrolment.status == "completed" or missing_achievements(enrolment, version):
         return
@@ -540,3 +562,38 @@ def alignment(item: CompetencyItem, framework: CompetencyFramework) -> dict[str,
     if item.human_coding_scheme:
         aligned["targetCode"] = item.human_coding_scheme
     return aligned
+
+
+# Completions reported by another system (an LMS) ----------------------------------------
+
+
+def complete_externally(
+    enrolment: Enrolment,
+    *,
+    completed_at: datetime | None = None,
+    score: Decimal | None = None,
+    time_spent: int = 0,
+) -> Enrolment:
+    """Complete an enrolment that an external system reports done: every required step.
+
+    Reporting it again changes nothing. `completed_at` (default: now) is set once the
+    enrolment completes, after `path_completed` is sent: receivers that queue work by the
+    enrolment's id read it after the commit. A required achievement still missing leaves the
+    enrolment waiting, as `complete_step` does; `recheck` completes it later.
+    """
+    if enrolment.status == "completed":
+        return enrolment
+    version = version_of(enrolment)
+    required = [s["id"] for s in version.content["steps"] if s.get("required", True)]
+    missing = [s for s in required if s not in enrolment.completed_steps]
+    if missing:  # the first report; a repeat while waiting adds no time again
+        enrolment.completed_steps = [*enrolment.completed_steps, *missing]
+        enrolment.time_spent_seconds += time_spent
+        if score is not None and (enrolment.score is None or score > enrolment.score):
+            enrolment.score = score
+        enrolment.progress = 100
+        db.session.flush()
+    _complete(enrolment, version)
+    if completed_at is not None and enrolment.status == "completed":
+        enrolment.completed_at = completed_at
+    return enrolment

@@ -28,7 +28,7 @@ from issuer.accounts.roles import (
 )
 from issuer.db import db
 from issuer.settings import Settings
-from tests.factories import CASE_PACKAGE, PATH, Factories
+from tests.factories import CASE_PACKAGE, PATH, QUESTIONS, Factories
 
 # Endpoints any authenticated caller may use on themselves (/api/v1/me/...: tested with the
 # earner's own objects in their modules); everything else needs a permission.
@@ -99,10 +99,41 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/api/v1/cohorts/<uuid:cohort_id>/enrol"): {"json": {}},
     ("POST", "/api/v1/tenants/<uuid:tenant_id>/frameworks"): {"json": CASE_PACKAGE},
+    ("POST", "/api/v1/tenants/<uuid:tenant_id>/interop-mappings"): {
+        "json": {"path_id": "{path_id}", "system": "canvas", "external_id": "c-1"}
+    },
+    ("POST", "/api/v1/tenants/<uuid:tenant_id>/interop/<system>/mappings"): {
+        "data": "external_id,path_id\r\n",
+        "content_type": "text/csv",
+    },
+    ("POST", "/api/v1/tenants/<uuid:tenant_id>/interop/<system>/completions"): {
+        "json": {"completions": [{"external_id": "course-1", "email": "lms@school.test"}]}
+    },
     ("POST", "/api/v1/name-changes/<uuid:change_id>/reject"): {"json": {"reason": "No proof"}},
 }
 # Reaching these answers 409 for the sample credential (revocation purpose, active).
+BODIES |= {
+    ("POST", "/api/v1/tenants/<uuid:tenant_id>/quizzes"): {
+        "json": {"title": "Check", "questions": QUESTIONS}
+    },
+    ("PATCH", "/api/v1/quizzes/<uuid:quiz_id>"): {"json": {"title": "Renamed"}},
+    ("POST", "/api/v1/quizzes/<uuid:quiz_id>/questions"): {"json": QUESTIONS[0]},
+    ("POST", "/api/v1/paths/<uuid:path_id>/rubrics"): {
+        "json": {
+            "step_id": "proof",
+            "title": "Rubric",
+            "criteria": [
+                {"id": "c", "name": "C", "levels": [{"id": "l", "name": "L", "points": 1}]}
+            ],
+        }
+    },
+    ("PUT", "/api/v1/paths/<uuid:path_id>/mentors/<uuid:mentor_id>"): {"json": {}},
+    ("POST", "/api/v1/evaluations/<uuid:evaluation_id>/decision"): {
+        "json": {"decision": "approved"}
+    },
+}
 REACHED_ON_CONFLICT = {
+    ("POST", "/api/v1/evaluations/<uuid:evaluation_id>/decision"),  # approved without review
     ("DELETE", "/api/v1/tenants/<uuid:tenant_id>"),  # A still has issuers
     ("POST", "/api/v1/credentials/<uuid:credential_id>/suspend"),
     ("POST", "/api/v1/credentials/<uuid:credential_id>/unsuspend"),
@@ -110,6 +141,19 @@ REACHED_ON_CONFLICT = {
     ("POST", "/api/v1/paths/<uuid:path_id>/publish"),
     ("POST", "/api/v1/paths/<uuid:path_id>/send-back"),
     ("POST", "/api/v1/cohorts/<uuid:cohort_id>/enrol"),  # platform admins are no members
+    ("POST", "/api/v1/paths/<uuid:path_id>/certificate"),  # one is attached already
+}
+BODIES |= {
+    ("POST", "/api/v1/paths/<uuid:path_id>/certificate"): {
+        "json": {"achievement_id": "{achievement_id}"}
+    },
+    ("PUT", "/api/v1/paths/<uuid:path_id>/certificate"): {
+        "json": {"achievement_id": "{achievement_id}", "certificate_type": "merit"}
+    },
+    ("POST", "/api/v1/paths/<uuid:path_id>/certificate/dry-run"): {
+        "json": {"cohort_id": "{cohort_id}", "rules": None}
+    },
+    ("POST", "/api/v1/tenants/<uuid:tenant_id>/owed-credentials/retry"): {"json": {}},
 }
 
 
@@ -166,10 +210,17 @@ def world(app: Flask, factories: Factories) -> World:
     achievement_a = factories.achievement(issuer_a)
     credential_a = factories.credential(achievement_a)
     change_a = factories.name_change(factories.credential(achievement_a))
-    path_a = factories.path(issuer_a)
+    proof = {"id": "proof", "kind": "evidence", "title": "Proof"}
+    path_a = factories.path(issuer_a, steps=[*PATH["steps"], proof])
     cohort_a = factories.cohort(path_a)
     framework_a = factories.framework(tenant_a)
+    mapping_a = factories.interop_mapping(path_a, "moodle", "course-1")
     member = factories.person(tenant_a, [Role.EARNER])
+    quiz_a = factories.quiz(tenant_a)
+    mentor_a = factories.person(tenant_a, [Role.MENTOR])
+    enrolment_a = factories.enrolment(cohort_a, member)
+    evaluation_a = factories.evidence(enrolment_a, "proof")
+    factories.path_certificate(path_a, achievement_a)
     client_a = factories.client(tenant_a)
     callers = [
         Caller("anonymous", {}, None),
@@ -201,7 +252,13 @@ def world(app: Flask, factories: Factories) -> World:
         "path_id": str(path_a),
         "cohort_id": str(cohort_a),
         "framework_id": str(framework_a),
+        "mapping_id": str(mapping_a),
+        "system": "moodle",
         "slot": "logo",
+        "quiz_id": str(quiz_a),
+        "mentor_id": str(mentor_a.id),
+        "evaluation_id": str(evaluation_a),
+        "enrolment_id": str(enrolment_a),
     }
     connection = db.state(app).sessionmaker.kw["bind"]
     return World(callers, params, connection)
@@ -223,7 +280,7 @@ def _path(rule: str, params: dict[str, str]) -> str:
     path = rule.replace("<any(logo, signature):slot>", params["slot"])
     path = path.replace("<int:version>", "1")
     for name, value in params.items():
-        path = path.replace(f"<uuid:{name}>", value)
+        path = path.replace(f"<uuid:{name}>", value).replace(f"<{name}>", value)
     assert "<" not in path, f"no sample value for a parameter of {rule}"
     return path
 

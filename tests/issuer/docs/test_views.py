@@ -15,6 +15,8 @@ PUBLIC_OPERATIONS = {
     ("post", "/oauth/token"),
     ("post", "/oauth/revoke"),
     ("post", "/api/verify"),  # the public verifier: no login
+    ("get", "/api/issue-rules/schema"),  # published for rule editors: no login
+    ("get", "/api/issue-rules/form"),
 }
 
 
