@@ -392,3 +392,29 @@ def test_bulk_completions_are_queued_then_issued_in_chunks(
     with app.app_context():
         assert tasks.issue_queued.delay(str(program.tenant)).get() == {"issued": 3, "failed": 0}
     assert all(len(_held(client, learner)) == 1 for learner in learners)
+
+
+def test_a_pathway_awards_the_program_credential_once_every_prerequisite_is_held(
+    client: FlaskClient, factories: Factories, program: Program
+) -> None:
+    """Stackable micro-credentials: the last prerequisite earned completes the program."""
+    micro = [factories.achievement(program.issuer, name=f"Micro {n}") for n in (1, 2)]
+    pathway = factories.path(program.issuer, required_achievements=[str(m) for m in micro])
+    factories.path_certificate(pathway, program.achievement)
+    learner = _learner(factories, program)
+    enrolment = client.post(
+        f"/api/v1/cohorts/{factories.cohort(pathway)}/enrol", headers=learner.headers
+    ).json
+    for step in ("intro", "practice"):
+        client.post(
+            f"/api/v1/me/enrolments/{enrolment['id']}/steps/{step}",
+            json={},
+            headers=learner.headers,
+        )
+    recipient = {"type": "email", "identity": learner.email}
+    factories.credential(micro[0], recipient=recipient)
+    assert _decision(client, program, enrolment["id"])["decision"] == "not_completed"
+    factories.credential(micro[1], recipient=recipient)  # awarded by hand, or by another path
+    held = sorted(c["achievement"] for c in _held(client, learner))
+    assert held == ["Inclusive Classroom Certificate", "Micro 1", "Micro 2"]
+    assert _decision(client, program, enrolment["id"])["decision"] == "issued"
