@@ -418,3 +418,22 @@ def test_a_pathway_awards_the_program_credential_once_every_prerequisite_is_held
     held = sorted(c["achievement"] for c in _held(client, learner))
     assert held == ["Inclusive Classroom Certificate", "Micro 1", "Micro 2"]
     assert _decision(client, program, enrolment["id"])["decision"] == "issued"
+
+
+def test_portfolio_evidence_attached_to_the_path_goes_into_the_credential(
+    client: FlaskClient, factories: Factories, program: Program
+) -> None:
+    _attach(client, program)
+    learner = _learner(factories, program)
+    link = {
+        "url": "https://video.example/lee/lesson",
+        "title": "Recorded lesson",
+        "path_id": str(program.path),
+    }
+    r = client.post("/api/v1/me/portfolio/links", json=link, headers=learner.headers)
+    assert r.status_code == 201, r.json
+    _complete(client, learner, factories.cohort(program.path))
+    document = client.get(_held(client, learner)[0]["url"].removeprefix(HOST)).json
+    assert [(e["id"], e["name"]) for e in document["evidence"]] == [
+        ("https://video.example/lee/lesson", "Recorded lesson")
+    ]
