@@ -1,7 +1,9 @@
 """Schemathesis over the whole OpenAPI: no request, however malformed, gets a 500 or changes data.
 
-Every operation of /api/openapi.json runs in-process (WSGI) for two callers, a platform admin
-and a tenant's issuer admin, with bounded, derandomised examples. Most well-formed path ids are
+Every operation of /api/openapi.json runs in-process (WSGI) for a tenant's issuer admin, and
+those outside any tenant's objects for a platform admin too (inside them, a platform admin
+reaches the same views; tests/issuer/accounts/test_access_matrix.py covers who may), with
+bounded, derandomised examples. Most well-formed path ids are
 those of real rows, so requests reach the views' deep code rather than stopping at a 404. Each
 example runs in a SAVEPOINT rolled back after it, so examples cannot disturb one another, and a
 rejected request must leave every table exactly as it was.
@@ -73,6 +75,7 @@ def report_runtime(pytestconfig: pytest.Config) -> Iterator[None]:
 class World:
     """The rows the fuzzer aims at, the caller's headers and the connection to check data on."""
 
+    role: str
     ids: dict[str, str]
     credentials: dict[str, str]
     headers: dict[str, str]
@@ -102,7 +105,7 @@ def world(request: pytest.FixtureRequest, app: Flask, factories: Factories) -> W
         "client_secret": client.secret,
     }
     connection = db.state(app).sessionmaker.kw["bind"]
-    return World(ids, credentials, caller.headers, connection, snapshot(connection))
+    return World(request.param, ids, credentials, caller.headers, connection, snapshot(connection))
 
 
 def problem_details(ctx: Any, response: schemathesis.Response, case: schemathesis.Case) -> None:
@@ -148,6 +151,8 @@ def snapshot(connection: Connection) -> dict[str, Any]:
 def test_no_request_gets_a_server_error_or_changes_data_when_rejected(
     case: schemathesis.Case, app: Flask, world: World
 ) -> None:
+    if world.role == "platform_admin" and "{" in case.operation.path:
+        pytest.skip("a tenant's objects: fuzzed as its issuer admin, through the same views")
     aim_at_real_rows(case, world)
     savepoint = world.connection.begin_nested()
     try:
