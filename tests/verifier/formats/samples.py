@@ -38,7 +38,7 @@ CREDENTIAL_JSON = json.dumps(CREDENTIAL)
 
 
 def vector(path: Path) -> bytes:
-    """Read a conformance file, failing (never skipping) when the shared data is missing."""
+    """Read a conformance file, failing (never skipping) when it is missing."""
     assert path.is_file(), f"missing conformance vector {path}"
     return path.read_bytes()
 

@@ -41,7 +41,7 @@ METHOD = f"{DID}#{DID.removeprefix('did:key:')}"
 MANDATORY = ["/issuer"]
 SELECTIVE = ["/validFrom", "/validUntil", "/credentialSubject/birthCountry"]
 # The ecdsa-sd-2023 "employ" example of github:w3c/vc-di-ecdsa@00781de (TestVectors/
-# ecdsa-sd-2023/employ/), which the shared conformance folder does not hold: its HMAC key,
+# ecdsa-sd-2023/employ/), which tests/data/conformance does not hold: its HMAC key,
 # proof options and hashes, and the derived proofValue of derivedRevealDocument.json.
 W3C_HMAC_KEY = bytes.fromhex("00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF")
 W3C_PROOF = {
