@@ -83,6 +83,7 @@ def _spec_kwargs() -> dict[str, object]:
 
 def _register(app: Flask) -> None:
     from issuer import cli
+    from issuer.accounts import claim_views, member_views
     from issuer.accounts import views as accounts
     from issuer.audit import views as audit
     from issuer.certificates import views as certificates
@@ -104,6 +105,8 @@ def _register(app: Flask) -> None:
 
     for module in (
         accounts,
+        claim_views,
+        member_views,
         tenants,
         keys,
         audit,

@@ -78,7 +78,7 @@ def _seed() -> dict[str, str]:
     )
     password = secrets.token_urlsafe(12)
     admin = accounts.create_user(
-        "admin@demo.test", "Demo Admin", password=password, is_platform_admin=True
+        "admin@demo.test", "Demo Admin", password=password, is_platform_admin=True, verified=True
     )
     accounts.set_roles(SYSTEM, tenant, admin, [Role.ISSUER_ADMIN])
     client, secret = accounts.create_client(
@@ -104,7 +104,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a platform administrator (first production login)."""
     if accounts.find_user(email) is not None:
         raise click.ClickException(f"{email} already has an account.")
-    accounts.create_user(email, name, password=password, is_platform_admin=True)
+    accounts.create_user(email, name, password=password, is_platform_admin=True, verified=True)
     db.session.commit()
     click.echo(f"Platform admin {email} created.")
 

@@ -84,6 +84,13 @@ class Settings:
             "CERTIFIKATION_LOGIN_RATE_LIMIT", "Login attempts allowed per address and per email."
         ),
     )
+    address_token_rate_limit: str = field(
+        default="5 per hour",
+        metadata=_env(
+            "CERTIFIKATION_ADDRESS_TOKEN_RATE_LIMIT",
+            "Claim, reset and sign-in mails per email address (per IP: the login limit).",
+        ),
+    )
     max_request_bytes: int = field(
         default=10 * 1024 * 1024,
         metadata=_env("CERTIFIKATION_MAX_REQUEST_BYTES", "Largest request body accepted."),
@@ -195,9 +202,11 @@ class Settings:
             )
         try:
             parse_many(self.login_rate_limit)
+            parse_many(self.address_token_rate_limit)
         except ValueError:
             raise SettingsError(
-                "CERTIFIKATION_LOGIN_RATE_LIMIT must read like '10 per minute' or '5/second'"
+                "CERTIFIKATION_LOGIN_RATE_LIMIT and CERTIFIKATION_ADDRESS_TOKEN_RATE_LIMIT must "
+                "read like '10 per minute' or '5/second'"
             ) from None
         if self.debug:
             return

@@ -23,6 +23,8 @@ from issuer.settings import Settings
 from tests.factories import Factories
 from verifier.resolver import Offline
 
+pytest_plugins = ["tests.mailbox"]
+
 MASTER_KEY = Fernet.generate_key().decode()
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Flask
 
+from issuer.accounts import invitations, tokens
 from issuer.accounts import services as accounts
-from issuer.accounts import tokens
 from issuer.accounts.models import ApiClient, User
 from issuer.accounts.passwords import hash_secret
 from issuer.accounts.roles import CLIENT_SCOPES, Role
@@ -164,14 +164,30 @@ class Factories:
                 password_hash=_password_hash(),
                 is_platform_admin=platform_admin,
                 created_at=self.app.extensions["clock"](),
+                email_verified_at=self.app.extensions["clock"](),
             )
             db.session.add(user)
             db.session.flush()
             if tenant_id is not None and roles:
                 accounts.set_roles(SYSTEM, get_or_404(Tenant, tenant_id), user, roles)
             db.session.commit()
-            token, _ = tokens.issue(self.app.extensions["settings"], sub=str(user.id), kind="user")
+            token, _ = accounts.user_token(user)
             return Person(user.id, user.email, token)
+
+    def invitation(
+        self,
+        tenant_id: uuid.UUID,
+        email: str = "invitee@example.test",
+        roles: Iterable[str] = ("mentor",),
+    ) -> uuid.UUID:
+        """A pending invitation of `email` to `roles` in `tenant_id`."""
+        with self.app.app_context():
+            tenant = get_or_404(Tenant, tenant_id)
+            invitation, _ = invitations.invite(
+                SYSTEM, tenant, email=email, name="Invitee", roles=roles
+            )
+            db.session.commit()
+            return invitation.id
 
     def client(self, tenant_id: uuid.UUID, scopes: Iterable[str] = CLIENT_SCOPES) -> Client:
         """An API client with `scopes` (secret: PASSWORD), and a token carrying all of them."""

@@ -58,7 +58,8 @@ class Principal:
         if self.client is not None:
             if self.client.tenant_id != tenant_id:
                 return None
-            return frozenset(Permission(s) for s in self.claims.scopes if s in CLIENT_SCOPES)
+            held = CLIENT_SCOPES.intersection(self.client.scopes)
+            return frozenset(Permission(s) for s in self.claims.scopes if s in held)
         assert self.user is not None
         roles = [m.role for m in self.user.memberships if m.tenant_id == tenant_id]
         if not roles:
@@ -80,14 +81,24 @@ def authenticate() -> Principal:
         user = _get(User, claims.sub)
         if user is None or not user.is_active:
             raise Unauthorized("The account behind this token is disabled or gone.")
+        _check_version(claims, user.token_version)
         principal = Principal(claims, user=user)
     else:
         client = db.session.get(ApiClient, _uuid(claims.sub))
         if client is None or not client.is_active:
             raise Unauthorized("The API client behind this token is disabled or gone.")
+        _check_version(claims, client.token_version)
         principal = Principal(claims, client=client)
     g.principal = principal
     return principal
+
+
+def _check_version(claims: tokens.TokenClaims, current: int) -> None:
+    if claims.version != current:
+        raise Unauthorized(
+            "The access token predates a change to its account or client "
+            "(password, secret, scopes or roles); request a new one."
+        )
 
 
 def _get(model: type[User], key: str) -> User | None:

@@ -1,4 +1,8 @@
-"""People, their roles in tenants, API clients of institutions, and revoked tokens."""
+"""People, their roles in tenants, invitations, address proofs, API clients, revoked tokens.
+
+An account belongs to its person: it exists with a password only once someone proved control
+of the address (an `AddressToken` sent there). Staff never set passwords; they invite.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,17 @@ from issuer.db import Base, IdMixin
 class User(IdMixin, Base):
     __tablename__ = "users"
 
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # normalise_email() form
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # When the person last proved they receive mail at `email`; None: an unclaimed placeholder
+    # (e.g. a learner an LMS import named), which can neither sign in nor see credentials.
+    email_verified_at: Mapped[datetime | None]
+    # Bumped by every change that must end live tokens (password, roles, removal).
+    token_version: Mapped[int] = mapped_column(default=0)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -41,6 +50,36 @@ class Membership(IdMixin, Base):
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
+class Invitation(IdMixin, Base):
+    """Roles offered to an address in a tenant, pending until its holder accepts by token."""
+
+    __tablename__ = "invitations"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    token_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("address_tokens.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    token: Mapped[AddressToken] = relationship(lazy="joined")
+
+
+class AddressToken(IdMixin, Base):
+    """A single-use secret mailed to an address; only its SHA-256 is stored."""
+
+    __tablename__ = "address_tokens"
+
+    purpose: Mapped[str] = mapped_column(String(16))  # invite | claim | reset | sign_in
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
 class ApiClient(IdMixin, Base):
     """An institution's system calling the API with the client-credentials grant."""
 
@@ -53,6 +92,7 @@ class ApiClient(IdMixin, Base):
     scopes: Mapped[list[str]] = mapped_column(JSON)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    token_version: Mapped[int] = mapped_column(default=0)  # bumped by rotation, re-scoping
 
 
 class RevokedToken(Base):

@@ -68,7 +68,6 @@ class MemberSchema(ma.Schema):
     roles = ma.fields.List(
         ma.fields.String(validate=ROLES), required=True, validate=validate.Length(min=1)
     )
-    password = ma.fields.String(load_only=True, validate=PASSWORD)
 
 
 class MemberRolesSchema(ma.Schema):
@@ -95,3 +94,48 @@ class ClientUpdateSchema(ma.Schema):
     name = ma.fields.String(validate=NAME)
     scopes = ma.fields.List(ma.fields.String(validate=SCOPES))
     is_active = ma.fields.Boolean()
+
+
+class InvitationSchema(ma.Schema):
+    """Roles offered to an address, pending until its holder accepts (nothing is revealed
+    about any account the address may have)."""
+
+    id = ma.fields.UUID(dump_only=True)
+    tenant_id = ma.fields.UUID(dump_only=True)
+    email = ma.fields.Email(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+    roles = ma.fields.List(ma.fields.String(), dump_only=True)
+    status = ma.fields.String(
+        dump_only=True, metadata={"description": "invited, accepted, withdrawn or expired."}
+    )
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    expires_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class AddressSchema(ma.Schema):
+    email = ma.fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class TokenOnlySchema(ma.Schema):
+    token = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ClaimSchema(TokenOnlySchema):
+    name = ma.fields.String(required=True, validate=NAME)
+    password = ma.fields.String(required=True, validate=PASSWORD)
+
+
+class PasswordResetSchema(TokenOnlySchema):
+    password = ma.fields.String(required=True, validate=PASSWORD)
+
+
+class AcceptInvitationSchema(TokenOnlySchema):
+    password = ma.fields.String(
+        validate=PASSWORD,
+        metadata={"description": "Required when the address has no account yet."},
+    )
+
+
+class AcceptedSchema(TokenSchema):
+    tenant_id = ma.fields.UUID()
+    roles = ma.fields.List(ma.fields.String())

@@ -1,14 +1,19 @@
-"""Users, memberships, API clients, and the two ways to obtain an access token."""
+"""Users, memberships, API clients, and the ways to obtain an access token.
+
+Accounts are created only by the person (claims.py, invitations.py) or the operator (the CLI);
+staff change roles and clients, and every change that narrows access bumps a token version.
+"""
 
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import delete, select
 
-from issuer import clock, mail
+from issuer import clock
 from issuer.accounts import tokens
 from issuer.accounts.models import ApiClient, Membership, User
 from issuer.accounts.passwords import hash_secret, verify_secret
@@ -20,7 +25,8 @@ from issuer.tenants.models import Tenant
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The one stored and compared form of an address: NFC, trimmed, lower case."""
+    return unicodedata.normalize("NFC", email).strip().lower()
 
 
 def find_user(email: str) -> User | None:
@@ -28,15 +34,23 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(
-    email: str, name: str, *, password: str | None = None, is_platform_admin: bool = False
+    email: str,
+    name: str,
+    *,
+    password: str | None = None,
+    is_platform_admin: bool = False,
+    verified: bool = False,
 ) -> User:
-    """A new user; without a password they cannot log in until one is set."""
+    """A new user; `verified` only when the address was proved (a claim) or the operator
+    vouches for it (the CLI). Unverified users can neither sign in nor see credentials."""
+    now = clock.now()
     user = User(
         email=normalise_email(email),
         name=name,
         password_hash=hash_secret(password) if password else None,
         is_platform_admin=is_platform_admin,
-        created_at=clock.now(),
+        created_at=now,
+        email_verified_at=now if verified else None,
     )
     db.session.add(user)
     db.session.flush()
@@ -49,13 +63,31 @@ def login(email: str, password: str) -> tuple[str, int]:
     valid = verify_secret(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
         raise Unauthorized("The email or password is incorrect.")
-    return tokens.issue(current_app.extensions["settings"], sub=str(user.id), kind="user")
+    if user.email_verified_at is None:
+        raise Unauthorized("Confirm your address first: ask for a password reset link, sent to it.")
+    return user_token(user)
+
+
+def user_token(user: User) -> tuple[str, int]:
+    """A fresh access token for `user` at their current token version."""
+    return tokens.issue(
+        current_app.extensions["settings"],
+        sub=str(user.id),
+        kind="user",
+        version=user.token_version,
+    )
+
+
+def end_tokens(row: User | ApiClient) -> None:
+    """Refuse every token issued to `row` so far (see tokens.py)."""
+    row.token_version += 1
 
 
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_secret(user.password_hash, current):
         raise Unauthorized("The current password is incorrect.")
     user.password_hash = hash_secret(new)
+    end_tokens(user)
     audit.record(("user", str(user.id)), "user.password.change", user, tenant_id=None)
 
 
@@ -70,6 +102,8 @@ def set_roles(
             user.memberships.remove(membership)
     for role in wanted - current.keys():
         user.memberships.append(Membership(tenant_id=tenant.id, role=role, created_at=clock.now()))
+    if wanted != current.keys():
+        end_tokens(user)
     db.session.flush()
     audit.record(
         actor, "member.roles", user, tenant_id=tenant.id, roles=sorted(r.value for r in wanted)
@@ -77,32 +111,12 @@ def set_roles(
     return [m for m in user.memberships if m.tenant_id == tenant.id]
 
 
-def add_member(
-    actor: audit.Actor,
-    tenant: Tenant,
-    *,
-    email: str,
-    name: str,
-    roles: list[str],
-    password: str | None = None,
-) -> User:
-    """Add a person to `tenant` with `roles`, creating their account if they have none."""
-    user = find_user(email) or create_user(email, name, password=password)
-    set_roles(actor, tenant, user, roles)
-    mail.deliver_task.delay(
-        user.email,
-        f"You have been added to {tenant.name}",
-        f"Hello {user.name},\n\nYou now have these roles in {tenant.name}: "
-        f"{', '.join(sorted(roles))}.\n",
-    )
-    return user
-
-
 def remove_member(actor: audit.Actor, tenant: Tenant, user: User) -> None:
     db.session.execute(
         delete(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == user.id)
     )
     db.session.expire(user, ["memberships"])
+    end_tokens(user)
     audit.record(actor, "member.remove", user, tenant_id=tenant.id)
 
 
@@ -135,6 +149,10 @@ def create_client(
 def update_client(actor: audit.Actor, client: ApiClient, changes: dict[str, object]) -> ApiClient:
     if "scopes" in changes:
         changes["scopes"] = _check_scopes(changes["scopes"])  # type: ignore[arg-type]
+    scopes = changes.get("scopes")
+    narrowed = isinstance(scopes, list) and not set(client.scopes) <= set(scopes)
+    if narrowed or changes.get("is_active") is False:  # reactivation must not revive tokens
+        end_tokens(client)
     for name, value in changes.items():
         setattr(client, name, value)
     audit.record(actor, "client.update", client, tenant_id=client.tenant_id, fields=sorted(changes))
@@ -144,6 +162,7 @@ def update_client(actor: audit.Actor, client: ApiClient, changes: dict[str, obje
 def rotate_client_secret(actor: audit.Actor, client: ApiClient) -> str:
     secret = secrets.token_urlsafe(32)
     client.secret_hash = hash_secret(secret)
+    end_tokens(client)
     audit.record(actor, "client.secret.rotate", client, tenant_id=client.tenant_id)
     return secret
 
@@ -174,6 +193,10 @@ def client_credentials_token(
         )
     scopes = tuple(sorted(wanted))
     token, ttl = tokens.issue(
-        current_app.extensions["settings"], sub=str(client.id), kind="client", scopes=scopes
+        current_app.extensions["settings"],
+        sub=str(client.id),
+        kind="client",
+        scopes=scopes,
+        version=client.token_version,
     )
     return token, ttl, scopes

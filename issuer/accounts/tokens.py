@@ -1,4 +1,8 @@
-"""Access tokens: short-lived HS256 JWTs with a `jti` that can be revoked."""
+"""Access tokens: short-lived HS256 JWTs with a `jti` that can be revoked.
+
+Each token carries the `ver` (token version) of its user or client at issue; bumping the
+version (password change, new secret, fewer scopes, fewer roles) ends every older token.
+"""
 
 from __future__ import annotations
 
@@ -29,10 +33,11 @@ class TokenClaims:
     kind: str  # user | client
     scopes: tuple[str, ...]
     expires_at: datetime
+    version: int = 0
 
 
 def issue(
-    settings: Settings, *, sub: str, kind: str, scopes: tuple[str, ...] = ()
+    settings: Settings, *, sub: str, kind: str, scopes: tuple[str, ...] = (), version: int = 0
 ) -> tuple[str, int]:
     """Sign a token for `sub`; return it with its lifetime in seconds."""
     ttl = settings.user_token_ttl if kind == "user" else settings.client_token_ttl
@@ -45,6 +50,7 @@ def issue(
         "jti": secrets.token_urlsafe(16),
         "iat": int(issued.timestamp()),
         "exp": int((issued + timedelta(seconds=ttl)).timestamp()),
+        "ver": version,
     }
     if scopes:
         payload["scope"] = " ".join(scopes)
@@ -60,7 +66,7 @@ def decode(settings: Settings, token: str) -> TokenClaims:
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             issuer=settings.public_url,
-            options={"verify_exp": False, "require": ["exp", "sub", "jti", "kind"]},
+            options={"verify_exp": False, "require": ["exp", "sub", "jti", "kind", "ver"]},
         )
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"The access token is invalid: {exc}.") from None
@@ -75,6 +81,7 @@ def decode(settings: Settings, token: str) -> TokenClaims:
         kind=payload["kind"],
         scopes=tuple(payload.get("scope", "").split()),
         expires_at=expires_at,
+        version=payload["ver"] if isinstance(payload["ver"], int) else -1,
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from issuer.accounts import services, tokens
 from issuer.accounts.access import authenticate, authorize, requires
-from issuer.accounts.models import ApiClient, Membership, User
+from issuer.accounts.models import ApiClient
 from issuer.accounts.roles import Permission
 from issuer.accounts.schemas import (
     ClientCredentialsSchema,
@@ -22,15 +22,13 @@ from issuer.accounts.schemas import (
     ClientSecretSchema,
     ClientUpdateSchema,
     LoginSchema,
-    MemberRolesSchema,
-    MemberSchema,
     MeSchema,
     PasswordChangeSchema,
     RevokeSchema,
     TokenSchema,
 )
 from issuer.db import db, get_or_404, page
-from issuer.errors import BadRequest, NotFound, Unauthorized
+from issuer.errors import BadRequest, Unauthorized
 from issuer.extensions import Blueprint, limiter
 from issuer.tenants.models import Tenant
 
@@ -119,73 +117,6 @@ class MyPassword(MethodView):
         if principal.user is None:
             raise BadRequest("API clients have secrets, not passwords; rotate the secret instead.")
         services.change_password(principal.user, data["current_password"], data["new_password"])
-        db.session.commit()
-
-
-def _member(user: User, tenant_id: uuid.UUID) -> dict[str, Any]:
-    roles = sorted(m.role for m in user.memberships if m.tenant_id == tenant_id)
-    return {"user_id": user.id, "email": user.email, "name": user.name, "roles": roles}
-
-
-@blp.route("/tenants/<uuid:tenant_id>/members")
-class Members(MethodView):
-    @requires(Permission.MEMBERS_READ)
-    @blp.response(200, MemberSchema(many=True))
-    @blp.paginate()
-    def get(self, tenant_id: uuid.UUID, pagination_parameters: Any) -> list[dict[str, Any]]:
-        """List the people of a tenant with their roles."""
-        authorize(tenant_id)
-        stmt = (
-            select(User)
-            .where(User.id.in_(select(Membership.user_id).where(Membership.tenant_id == tenant_id)))
-            .order_by(User.email)
-        )
-        return [_member(u, tenant_id) for u in page(stmt, pagination_parameters)]
-
-    @requires(Permission.MEMBERS_WRITE)
-    @blp.arguments(MemberSchema)
-    @blp.response(201, MemberSchema)
-    def post(self, data: dict[str, Any], tenant_id: uuid.UUID) -> dict[str, Any]:
-        """Add a person with roles; an account is created if the email has none."""
-        principal = authorize(tenant_id)
-        user = services.add_member(principal.actor, get_or_404(Tenant, tenant_id), **data)
-        db.session.commit()
-        return _member(user, tenant_id)
-
-
-@blp.route("/tenants/<uuid:tenant_id>/members/<uuid:user_id>")
-class MemberItem(MethodView):
-    def _load(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> User:
-        user = db.session.get(User, user_id)
-        if user is None or not any(m.tenant_id == tenant_id for m in user.memberships):
-            raise NotFound("No such member.")
-        return user
-
-    @requires(Permission.MEMBERS_READ)
-    @blp.response(200, MemberSchema)
-    def get(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str, Any]:
-        """Show a member's roles."""
-        authorize(tenant_id)
-        return _member(self._load(tenant_id, user_id), tenant_id)
-
-    @requires(Permission.MEMBERS_WRITE)
-    @blp.arguments(MemberRolesSchema)
-    @blp.response(200, MemberSchema)
-    def put(self, data: dict[str, Any], tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str, Any]:
-        """Replace a member's roles."""
-        principal = authorize(tenant_id)
-        user = self._load(tenant_id, user_id)
-        services.set_roles(principal.actor, get_or_404(Tenant, tenant_id), user, data["roles"])
-        db.session.commit()
-        return _member(user, tenant_id)
-
-    @requires(Permission.MEMBERS_WRITE)
-    @blp.response(204)
-    def delete(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
-        """Remove a person from the tenant (their account remains)."""
-        principal = authorize(tenant_id)
-        user = self._load(tenant_id, user_id)
-        services.remove_member(principal.actor, get_or_404(Tenant, tenant_id), user)
         db.session.commit()
 
 

@@ -1,8 +1,9 @@
 """The earner's say over their credentials: who the earner is, what the public sees, name fixes.
 
-The earner of a credential is the account whose email is the credential's recipient address
-(`Credential.earner_email`); only that account changes its display or asks for a new name,
-and only the issuer's staff (revoke and issue permissions) approve a new name.
+The earner of a credential is the account that proved control of the credential's recipient
+address (`Credential.earner_email`, matched to a verified `User.email`); only that account
+changes its display or asks for a new name, and only the issuer's staff (revoke and issue
+permissions) approve a new name.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import after_this_request, request
+import sqlalchemy as sa
 from sqlalchemy import select, update
 from werkzeug import Response
 
@@ -45,10 +47,12 @@ def display_of(credential: Credential) -> Display:
 
 
 def is_earner(user: User | None, credential: Credential) -> bool:
+    """Whether `user` proved control of the address `credential` was issued to."""
     return (
         user is not None
+        and user.email_verified_at is not None
         and credential.earner_email is not None
-        and user.email.strip().lower() == credential.earner_email
+        and user.email == credential.earner_email
     )
 
 
@@ -71,11 +75,10 @@ def owned(credential_id: uuid.UUID) -> Credential:
 
 def earned(user: User) -> Any:
     """The statement of `user`'s credentials, newest first."""
-    return (
-        select(Credential)
-        .where(Credential.earner_email == user.email.strip().lower())
-        .order_by(Credential.created_at.desc(), Credential.id)
-    )
+    stmt = select(Credential).where(Credential.earner_email == user.email)
+    if user.email_verified_at is None:  # an unproved address owns nothing
+        stmt = stmt.where(sa.false())
+    return stmt.order_by(Credential.created_at.desc(), Credential.id)
 
 
 def public_credential(credential_id: uuid.UUID) -> Credential:

@@ -16,6 +16,7 @@ from blinker import Namespace
 from flask import current_app
 
 from issuer import clock
+from issuer.accounts.services import normalise_email
 from issuer.audit import services as audit
 from issuer.db import db
 from issuer.errors import Conflict, FieldError, ValidationError
@@ -196,7 +197,7 @@ def award(
             stored=_recipient(recipient),
             name=recipient.get("name", ""),
             subject_id=recipient.get("id") or f"urn:uuid:{uuid.uuid4()}",
-            email=recipient["identity"].strip().lower() if is_email else None,
+            email=normalise_email(recipient["identity"]) if is_email else None,
         ),
         valid_from=valid_from,
         valid_until=valid_until,

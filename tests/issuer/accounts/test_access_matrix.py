@@ -31,8 +31,20 @@ from issuer.settings import Settings
 from tests.factories import CASE_PACKAGE, PATH, QUESTIONS, Factories
 
 # Endpoints any authenticated caller may use on themselves (/api/v1/me/...: tested with the
-# earner's own objects in their modules); everything else needs a permission.
-SELF_SERVICE = {"/api/v1/me", "/api/v1/auth/logout", "/api/v1/auth/login"}
+# earner's own objects in their modules), and those open to anyone proving an address with a
+# mailed token (tests/issuer/accounts/test_claims.py); everything else needs a permission.
+SELF_SERVICE = {
+    "/api/v1/me",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/login",
+    "/api/v1/account/claim",
+    "/api/v1/account/claim/confirm",
+    "/api/v1/auth/password-reset",
+    "/api/v1/auth/password-reset/confirm",
+    "/api/v1/auth/sign-in-link",
+    "/api/v1/auth/sign-in-link/confirm",
+    "/api/v1/invitations/accept",
+}
 
 
 def _self_service(rule: str) -> bool:
@@ -222,6 +234,7 @@ def world(app: Flask, factories: Factories) -> World:
     evaluation_a = factories.evidence(enrolment_a, "proof")
     factories.path_certificate(path_a, achievement_a)
     client_a = factories.client(tenant_a)
+    invitation_a = factories.invitation(tenant_a)
     callers = [
         Caller("anonymous", {}, None),
         Caller(
@@ -259,6 +272,7 @@ def world(app: Flask, factories: Factories) -> World:
         "mentor_id": str(mentor_a.id),
         "evaluation_id": str(evaluation_a),
         "enrolment_id": str(enrolment_a),
+        "invitation_id": str(invitation_a),
     }
     connection = db.state(app).sessionmaker.kw["bind"]
     return World(callers, params, connection)

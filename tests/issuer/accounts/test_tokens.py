@@ -98,8 +98,12 @@ def test_removed_member_no_longer_sees_the_tenant(
         ).status_code
         == 204
     )
-    # removed from the tenant: the tenant is invisible to them now
-    assert client.get(f"/api/v1/tenants/{tenant}", headers=person.headers).status_code == 404
+    # removed from the tenant: the token that held the membership ends, and a new one's
+    # holder no longer sees the tenant
+    assert client.get(f"/api/v1/tenants/{tenant}", headers=person.headers).status_code == 401
+    login = {"email": person.email, "password": PASSWORD}
+    fresh = client.post("/api/v1/auth/login", json=login).get_json()["access_token"]
+    assert client.get(f"/api/v1/tenants/{tenant}", headers=_bearer(fresh)).status_code == 404
 
 
 def test_client_credentials_grant_with_basic_auth(

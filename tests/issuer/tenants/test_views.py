@@ -10,6 +10,7 @@ from PIL import Image
 
 from issuer.accounts.roles import Role
 from tests.factories import Factories
+from tests.mailbox import Mailbox
 
 ISSUER = {"name": "State Teacher Board", "url": "https://board.example", "email": "b@board.example"}
 
@@ -131,37 +132,45 @@ def test_non_image_upload_is_refused_and_nothing_changes(
     assert client.get(f"/api/v1/issuers/{issuer}", headers=admin).json["logo_url"] is None
 
 
-def test_members_can_be_added_changed_and_removed(
-    client: FlaskClient, factories: Factories
+def test_members_are_invited_changed_and_removed(
+    client: FlaskClient, factories: Factories, mailbox: Mailbox
 ) -> None:
     tenant = factories.tenant()
     admin = factories.person(tenant, [Role.ISSUER_ADMIN]).headers
     body = {"email": "Mentor@School.test", "name": "Mo", "roles": ["mentor", "endorser"]}
     r = client.post(f"/api/v1/tenants/{tenant}/members", json=body, headers=admin)
     assert r.status_code == 201 and r.json["email"] == "mentor@school.test"
-    assert r.json["roles"] == ["endorser", "mentor"]
-    user = r.json["user_id"]
+    assert r.json["roles"] == ["endorser", "mentor"] and r.json["status"] == "invited"
+    assert client.get(r.headers["Location"], headers=admin).json["status"] == "invited"
+    accept = {"token": mailbox.token("mentor@school.test"), "password": "a long new password"}
+    accepted = client.post("/api/v1/invitations/accept", json=accept)
+    assert accepted.status_code == 200 and accepted.json["roles"] == ["endorser", "mentor"]
+    listed = client.get(f"/api/v1/tenants/{tenant}/members", headers=admin).json
+    user = next(m["user_id"] for m in listed if m["email"] == "mentor@school.test")
     r = client.put(
         f"/api/v1/tenants/{tenant}/members/{user}", json={"roles": ["earner"]}, headers=admin
     )
     assert r.json["roles"] == ["earner"]
-    listed = client.get(f"/api/v1/tenants/{tenant}/members", headers=admin).json
-    assert {m["email"] for m in listed} >= {"mentor@school.test"}
     assert (
         client.delete(f"/api/v1/tenants/{tenant}/members/{user}", headers=admin).status_code == 204
     )
     assert client.get(f"/api/v1/tenants/{tenant}/members/{user}", headers=admin).status_code == 404
 
 
-def test_a_member_of_two_tenants_is_told_apart(client: FlaskClient, factories: Factories) -> None:
+def test_a_member_of_two_tenants_is_told_apart(
+    client: FlaskClient, factories: Factories, mailbox: Mailbox
+) -> None:
     first, second = factories.tenant(), factories.tenant()
     body = {"email": "shared@example.test", "name": "Sam", "roles": ["earner"]}
-    for tenant in (first, second):
+    password = "a long new password"
+    for n, tenant in enumerate((first, second)):
         admin = factories.person(tenant, [Role.ISSUER_ADMIN]).headers
-        assert (
-            client.post(f"/api/v1/tenants/{tenant}/members", json=body, headers=admin).status_code
-            == 201
-        )
+        roles = {**body, "roles": ["earner"] if n == 0 else ["mentor"]}
+        r = client.post(f"/api/v1/tenants/{tenant}/members", json=roles, headers=admin)
+        assert r.status_code == 201
+        token = mailbox.token("shared@example.test")
+        accept = {"token": token} | ({"password": password} if n == 0 else {})
+        assert client.post("/api/v1/invitations/accept", json=accept).status_code == 200
     admin_first = factories.person(first, [Role.ISSUER_ADMIN]).headers
     members = client.get(f"/api/v1/tenants/{first}/members", headers=admin_first).json
     assert [m["roles"] for m in members if m["email"] == "shared@example.test"] == [["earner"]]
