@@ -126,6 +126,34 @@ class Settings:
             "Let the verifier fetch from 127.0.0.0/8 (local development and tests only).",
         ),
     )
+    canon_max_blank_nodes: int = field(
+        default=5_000,
+        metadata=_env(
+            "CERTIFIKATION_CANON_MAX_BLANK_NODES",
+            "Most blank nodes the verifier canonicalizes in one document; more is too complex.",
+        ),
+    )
+    canon_max_steps: int = field(
+        default=100_000,
+        metadata=_env(
+            "CERTIFIKATION_CANON_MAX_STEPS",
+            "RDFC-1.0 Hash N-Degree Quads steps allowed per document; more is too complex.",
+        ),
+    )
+    max_endorsements: int = field(
+        default=20,
+        metadata=_env(
+            "CERTIFIKATION_MAX_ENDORSEMENTS",
+            "Endorsements the verifier checks per credential; the rest are reported unchecked.",
+        ),
+    )
+    endorsement_deadline: int = field(
+        default=10,
+        metadata=_env(
+            "CERTIFIKATION_ENDORSEMENT_DEADLINE",
+            "Seconds the verifier spends on all of a credential's endorsements together.",
+        ),
+    )
     smtp_url: str | None = field(
         default=None,
         metadata=_env(
@@ -184,6 +212,10 @@ class Settings:
             ("CERTIFIKATION_MAX_REQUEST_BYTES", self.max_request_bytes),
             ("CERTIFIKATION_MAX_IMAGE_BYTES", self.max_image_bytes),
             ("CERTIFIKATION_MAX_EVIDENCE_BYTES", self.max_evidence_bytes),
+            ("CERTIFIKATION_CANON_MAX_BLANK_NODES", self.canon_max_blank_nodes),
+            ("CERTIFIKATION_CANON_MAX_STEPS", self.canon_max_steps),
+            ("CERTIFIKATION_MAX_ENDORSEMENTS", self.max_endorsements),
+            ("CERTIFIKATION_ENDORSEMENT_DEADLINE", self.endorsement_deadline),
         ):
             if value <= 0:
                 raise SettingsError(f"{name} must be a positive whole number, got {value}")

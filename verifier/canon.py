@@ -1,17 +1,25 @@
-"""RDF Dataset Canonicalization (RDFC-1.0, formerly URDNA2015) of N-Quads, with a work limit.
+"""RDF Dataset Canonicalization (RDFC-1.0, formerly URDNA2015) of N-Quads, within a budget.
 
 Our own implementation, chosen by measurement (``bench/canonicalization.py``): pyld's
 URDNA2015 escapes literals in a pre-RDFC-1.0 way (it fails the RDFC-1.0 escaping test) and
 neither it nor pyoxigraph bounds its work, so a ten-node blank-node clique (the suite's
 poison graph) runs for minutes. Terms are kept as canonical N-Quads strings throughout, so
 hashing and output are plain string joins.
+
+Every dataset is canonicalized within a ``Budget``: at most so many blank nodes, and so many
+steps of Hash N-Degree Quads work (one per related blank node hashed, per permutation element
+tried and per label copied between issuers), so hostile input costs a bounded time whatever
+its shape. Issuers are copied on write: most copies never issue a label, and copying every
+one made a symmetric graph quadratic (6,000 blank nodes took 36 s).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Literal
 
 from verifier.errors import CanonicalizationError
@@ -22,80 +30,128 @@ HASH_ALGORITHMS: dict[str, Callable[[bytes], hashlib._Hash]] = {
     "sha256": hashlib.sha256,
     "sha384": hashlib.sha384,
 }
-# Calls of Hash N-Degree Quads allowed per blank node. Credentials need 0-5; the suite's
-# hardest computable graph (test044-046, 12 nodes) needs 43, and the ten-node clique
-# (test074) stops here after ~25 ms instead of running for minutes. Every permutation
-# tried makes at least one counted call, so total work stays polynomial in the nodes.
-MAX_DEEP_ITERATIONS_PER_NODE = 64
-
+# Nested Hash N-Degree Quads calls allowed: each takes two Python frames, and a long chain
+# of look-alike blank nodes would otherwise exhaust Python's recursion limit (1,000).
+MAX_DEPTH = 200
 _POSITIONS = ("s", "", "o", "g")  # Hash Related Blank Node's position, by component index
 
 
-def canonicalize(nquads: str, *, hash_algorithm: HashAlgorithm = "sha256") -> str:
+@dataclass(frozen=True)
+class Budget:
+    """How much canonicalization work one dataset may take.
+
+    Credentials have tens of blank nodes and need at most a few hundred steps; the
+    suite's hardest computable graph (test044-046) needs 7,308 steps, while the ten-node
+    clique (test074) is stopped at the step budget.
+    """
+
+    max_blank_nodes: int = 5_000
+    max_steps: int = 100_000
+
+
+DEFAULT_BUDGET = Budget()
+_BUDGET: ContextVar[Budget] = ContextVar("canonicalization_budget", default=DEFAULT_BUDGET)
+
+
+@contextmanager
+def budget(value: Budget) -> Iterator[None]:
+    """Canonicalize within ``value`` wherever no budget is passed, until the block ends."""
+    token = _BUDGET.set(value)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def canonicalize(
+    nquads: str, *, hash_algorithm: HashAlgorithm = "sha256", budget: Budget | None = None
+) -> str:
     """Return the RDFC-1.0 canonical form of an N-Quads dataset.
 
     Args:
         nquads: The dataset as N-Quads; duplicate quads count once.
         hash_algorithm: ``sha256`` (the default of RDFC-1.0) or ``sha384``.
+        budget: The work allowed; by default the one ``budget()`` set, else ``Budget()``.
 
     Returns:
         The canonical N-Quads, one quad a line, sorted, each line ending in a newline.
 
     Raises:
         MalformedInput: A line is not an N-Quads statement.
-        CanonicalizationError: The dataset needs more work than the limit allows.
+        CanonicalizationError: The dataset needs more work than the budget allows.
     """
-    state = _Canonicalizer(parse_nquads(nquads), HASH_ALGORITHMS[hash_algorithm])
+    state = _Canonicalizer(
+        parse_nquads(nquads), HASH_ALGORITHMS[hash_algorithm], budget or _BUDGET.get()
+    )
     return state.serialize()
 
 
-def issued_identifiers(nquads: str, *, hash_algorithm: HashAlgorithm = "sha256") -> dict[str, str]:
+def issued_identifiers(
+    nquads: str, *, hash_algorithm: HashAlgorithm = "sha256", budget: Budget | None = None
+) -> dict[str, str]:
     """Return the canonical blank-node label that RDFC-1.0 issues for each input label.
 
     Args:
         nquads: The dataset as N-Quads.
         hash_algorithm: ``sha256`` or ``sha384``.
+        budget: The work allowed, as for ``canonicalize``.
 
     Returns:
         Input labels mapped to canonical labels (``c14n0`` ...), without ``_:``, in issue order.
 
     Raises:
         MalformedInput: A line is not an N-Quads statement.
-        CanonicalizationError: The dataset needs more work than the limit allows.
+        CanonicalizationError: The dataset needs more work than the budget allows.
     """
-    state = _Canonicalizer(parse_nquads(nquads), HASH_ALGORITHMS[hash_algorithm])
+    state = _Canonicalizer(
+        parse_nquads(nquads), HASH_ALGORITHMS[hash_algorithm], budget or _BUDGET.get()
+    )
     return {old[2:]: new[2:] for old, new in state.canonical.issued.items()}
 
 
-@dataclass
 class _Issuer:
-    """The Issue Identifier algorithm's state: a prefix and labels issued in order."""
+    """The Issue Identifier algorithm's state: a prefix and labels issued in order.
 
-    prefix: str
-    issued: dict[str, str] = field(default_factory=dict)
+    Copies share their labels until one of them issues a new label (copy on write).
+    """
+
+    def __init__(self, prefix: str, issued: dict[str, str] | None = None) -> None:
+        self.prefix = prefix
+        self.issued = issued if issued is not None else {}
+        self.shared = issued is not None
 
     def issue(self, existing: str) -> str:
         """Return the label issued for ``existing``, issuing the next one if needed."""
         label = self.issued.get(existing)
         if label is None:
+            if self.shared:
+                self.issued, self.shared = dict(self.issued), False
             label = self.issued[existing] = f"{self.prefix}{len(self.issued)}"
         return label
 
     def copy(self) -> _Issuer:
-        """Return an independent copy."""
-        return _Issuer(self.prefix, dict(self.issued))
+        """Return a copy that behaves as an independent one."""
+        self.shared = True
+        return _Issuer(self.prefix, self.issued)
 
 
 class _Canonicalizer:
     """The RDFC-1.0 canonicalization state for one dataset."""
 
-    def __init__(self, quads: list[Quad], hash_factory: Callable[[bytes], hashlib._Hash]) -> None:
+    def __init__(
+        self,
+        quads: list[Quad],
+        hash_factory: Callable[[bytes], hashlib._Hash],
+        budget: Budget,
+    ) -> None:
         self.quads = quads
         self.hash_factory = hash_factory
+        self.budget = budget
+        self.steps = 0
+        self.depth = 0
         self.canonical = _Issuer("_:c14n")
         self.blank_quads: dict[str, list[Quad]] = {}
         self.first_degree: dict[str, str] = {}
-        self.deep_iterations: dict[str, int] = {}
         for quad in quads:
             for index in (0, 2, 3):
                 term = quad[index]
@@ -103,6 +159,11 @@ class _Canonicalizer:
                     quads_of = self.blank_quads.setdefault(term, [])
                     if not quads_of or quads_of[-1] is not quad:
                         quads_of.append(quad)
+        if len(self.blank_quads) > budget.max_blank_nodes:
+            raise CanonicalizationError(
+                f"the dataset has {len(self.blank_quads)} blank nodes,"
+                f" more than the {budget.max_blank_nodes} allowed"
+            )
         self._issue_canonical_identifiers()
 
     def serialize(self) -> str:
@@ -134,6 +195,21 @@ class _Canonicalizer:
                 for existing in issuer.issued:
                     self.canonical.issue(existing)
 
+    def _spend(self, steps: int) -> None:
+        """Count Hash N-Degree Quads work, stopping at the budget."""
+        self.steps += steps
+        if self.steps > self.budget.max_steps:
+            raise CanonicalizationError(
+                f"RDFC-1.0 work limit of {self.budget.max_steps} steps"
+                " reached; the dataset's blank nodes are too alike (a poison graph)"
+            )
+
+    def _issue(self, issuer: _Issuer, node: str) -> str:
+        """Issue a temporary label, counting the copy it may cost."""
+        if issuer.shared and node not in issuer.issued:
+            self._spend(len(issuer.issued))
+        return issuer.issue(node)
+
     def _hash(self, text: str) -> str:
         """Return the hex digest of ``text`` under the chosen hash algorithm."""
         return self.hash_factory(text.encode("utf-8")).hexdigest()
@@ -159,15 +235,21 @@ class _Canonicalizer:
         return self._hash(position + predicate + label)
 
     def _hash_n_degree(self, node: str, issuer: _Issuer) -> tuple[str, _Issuer]:
-        """Hash N-Degree Quads, counting calls per node against the work limit."""
-        calls = self.deep_iterations.get(node, 0) + 1
-        if calls > MAX_DEEP_ITERATIONS_PER_NODE:
+        """Hash N-Degree Quads, within the depth limit and the step budget."""
+        if self.depth >= MAX_DEPTH:
             raise CanonicalizationError(
-                f"RDFC-1.0 work limit reached: blank node {node} needed more than"
-                f" {MAX_DEEP_ITERATIONS_PER_NODE} deep iterations; the dataset is too"
-                " symmetric (a poison graph) to canonicalize"
+                f"RDFC-1.0 work limit reached: Hash N-Degree Quads"
+                f" nested more than {MAX_DEPTH} deep (a long chain of alike blank nodes)"
             )
-        self.deep_iterations[node] = calls
+        self.depth += 1
+        try:
+            return self._hash_n_degree_within(node, issuer)
+        finally:
+            self.depth -= 1
+
+    def _hash_n_degree_within(self, node: str, issuer: _Issuer) -> tuple[str, _Issuer]:
+        """Steps 1 to 6 of Hash N-Degree Quads."""
+        self._spend(1 + len(self.blank_quads[node]))
         related_by_hash: dict[str, list[str]] = {}
         for quad in self.blank_quads[node]:
             for index in (0, 2, 3):
@@ -181,6 +263,7 @@ class _Canonicalizer:
             chosen_path = ""
             chosen_issuer: _Issuer | None = None
             for permutation in _permutations(related):
+                self._spend(len(permutation))
                 path, issuer_copy = self._path(permutation, issuer, chosen_path)
                 if path is not None and (not chosen_path or path < chosen_path):
                     chosen_path, chosen_issuer = path, issuer_copy
@@ -201,13 +284,13 @@ class _Canonicalizer:
             if label is None:
                 if related not in issuer_copy.issued:
                     recursion.append(related)
-                label = issuer_copy.issue(related)
+                label = self._issue(issuer_copy, related)
             path += label
             if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
                 return None, issuer_copy
         for related in recursion:
             digest, issuer_copy = self._hash_n_degree(related, issuer_copy)
-            path += issuer_copy.issue(related) + "<" + digest + ">"
+            path += self._issue(issuer_copy, related) + "<" + digest + ">"
             if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
                 return None, issuer_copy
         return path, issuer_copy

@@ -49,8 +49,14 @@ class NoCredential(MalformedInput):
     slug = "no-credential"
 
 
-class CanonicalizationError(MalformedInput):
-    """An RDF dataset needs more canonicalization work than the limit allows (a poison graph)."""
+class TooComplex(MalformedInput):
+    """The input is readable but needs more work than the budget allows: too complex to verify."""
+
+    slug = "too-complex"
+
+
+class CanonicalizationError(TooComplex):
+    """An RDF dataset needs more canonicalization work than the budget allows (a poison graph)."""
 
     slug = "canonicalization-limit"
 

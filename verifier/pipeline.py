@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from verifier.canon import DEFAULT_BUDGET, Budget, budget
 from verifier.checks.schema import check_schema
 from verifier.checks.status import check_status
 from verifier.checks.validity import check_validity
-from verifier.errors import InvalidProof, ResolutionError, UnsupportedFormat, VerifierError
+from verifier.errors import (
+    InvalidProof,
+    ResolutionError,
+    TooComplex,
+    UnsupportedFormat,
+    VerifierError,
+)
 from verifier.formats import Envelope
 from verifier.formats.read import read
 from verifier.http import fetch_json
 from verifier.keys import ResolvedKey, controller_matches, resolve_key
 from verifier.loader import DocumentLoader, offline_loader
 from verifier.proofs import ob2_jws, suite_for, vc_jwt
-from verifier.report import CHECK_IDS, Check, Report
+from verifier.report import CHECK_IDS, Check, Outcome, Report
 from verifier.resolver import Offline, Resolver
 
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
@@ -28,11 +39,22 @@ _SKIPPED = {
 }
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The work one verification may take, so that hostile input costs little."""
+
+    canonicalization: Budget = DEFAULT_BUDGET
+    max_endorsements: int = 20  # checked per credential; the rest are reported unchecked
+    endorsement_deadline: float = 10.0  # seconds for all of them, key fetches included
+
+
 @dataclass
 class _Run:
     loader: DocumentLoader
     resolver: Resolver
     now: datetime
+    limits: Limits
+    deadline: float | None = None  # time.monotonic() by which endorsements must be done
     depth: int = 0
     checks: dict[str, Check] = field(default_factory=dict)
 
@@ -46,6 +68,7 @@ def verify(
     loader: DocumentLoader = offline_loader,
     resolver: Resolver | None = None,
     now: datetime | None = None,
+    limits: Limits = Limits(),
 ) -> Report:
     """Verify a credential given as bytes (any format), text (JSON or JWT) or parsed JSON.
 
@@ -55,6 +78,7 @@ def verify(
         resolver: How keys, DID documents and status lists are fetched; without one,
             nothing is fetched and what needed fetching is reported as unknown.
         now: The time validity is judged at (default: the current time).
+        limits: The work allowed; beyond it a check says so instead of going on.
 
     Returns:
         A Report whose checks follow CHECK_IDS.
@@ -63,8 +87,9 @@ def verify(
         UnsupportedFormat, MalformedInput: the input cannot be read as a credential.
     """
     envelope = _envelope(data)
-    run = _Run(loader, resolver or Offline(), now or datetime.now(UTC))
-    return _verify_envelope(envelope, run)
+    run = _Run(loader, resolver or Offline(), now or datetime.now(UTC), limits)
+    with budget(limits.canonicalization):
+        return _verify_envelope(envelope, run)
 
 
 def _envelope(data: bytes | str | Mapping[str, Any]) -> Envelope:
@@ -158,6 +183,8 @@ def _prove(
         return _prove_data_integrity(document, run), document
     except ResolutionError as exc:
         run.add(Check("proof", "unknown", f"The signing key could not be obtained: {exc}"))
+    except TooComplex as exc:
+        run.add(Check("proof", "unknown", f"Too complex to verify: {exc}"))
     except VerifierError as exc:
         run.add(Check("proof", "failed", str(exc)))
     return None, document
@@ -215,7 +242,7 @@ def _check_issuer(document: Mapping[str, Any], key: ResolvedKey | None, kind: st
 
 def _list_verifier(run: _Run) -> Callable[[Mapping[str, Any]], None]:
     def verify_list(credential: Mapping[str, Any]) -> None:
-        nested = _Run(run.loader, run.resolver, run.now, run.depth + 1)
+        nested = _Run(run.loader, run.resolver, run.now, run.limits, run.deadline, run.depth + 1)
         key, _ = _prove(Envelope("json", credential), credential, "vc", nested)
         if nested.checks["proof"].outcome != "passed":
             raise VerifierError(f"the status list's proof: {nested.checks['proof'].message}")
@@ -239,25 +266,67 @@ def _endorsements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _check_endorsements(document: Mapping[str, Any], run: _Run) -> Check:
+    """Verify up to ``max_endorsements`` endorsements at once, all within one deadline."""
     endorsements = _endorsements(document)
     if not endorsements:
         return Check("endorsements", "skipped", "No endorsements.")
     if run.depth >= MAX_ENDORSEMENT_DEPTH:
         return Check("endorsements", "skipped", "Endorsements nested this deep are not checked.")
+    limits = run.limits
+    checked = endorsements[: limits.max_endorsements]
+    deadline = run.deadline or time.monotonic() + limits.endorsement_deadline
+    # Threads still waiting on a slow key host at the deadline are left to their fetch
+    # timeouts: the request answers without them.
+    pool = ThreadPoolExecutor(max_workers=len(checked), thread_name_prefix="endorsement")
+    futures = [
+        pool.submit(
+            copy_context().run,  # the canonicalization budget travels with each one
+            _verify_envelope,
+            Envelope("json", endorsement),
+            _Run(run.loader, run.resolver, run.now, limits, deadline, run.depth + 1),
+        )
+        for endorsement in checked
+    ]
+    wait_for(futures, timeout=max(0.0, deadline - time.monotonic()))
+    pool.shutdown(wait=False, cancel_futures=True)
     good: list[str] = []
     bad: list[str] = []
-    for endorsement in endorsements:
-        nested = _Run(run.loader, run.resolver, run.now, run.depth + 1)
-        report = _verify_envelope(Envelope("json", endorsement), nested)
-        issuer = endorsement.get("issuer")
-        name = issuer.get("name") if isinstance(issuer, Mapping) else None
-        label = str(name or _issuer_id(endorsement) or "an unnamed endorser")
-        (good if report.verified else bad).append(label)
+    late: list[str] = []
+    for endorsement, future in zip(checked, futures, strict=True):
+        label = _endorser(endorsement)
+        if not future.done() or future.cancelled():
+            late.append(label)
+        elif isinstance(future.exception(), VerifierError) or not future.result().verified:
+            bad.append(label)
+        else:
+            good.append(label)
+    return _endorsement_check(good, bad, late, len(endorsements) - len(checked), limits)
+
+
+def _endorser(endorsement: Mapping[str, Any]) -> str:
+    issuer = endorsement.get("issuer")
+    name = issuer.get("name") if isinstance(issuer, Mapping) else None
+    return str(name or _issuer_id(endorsement) or "an unnamed endorser")
+
+
+def _endorsement_check(
+    good: list[str], bad: list[str], late: list[str], unchecked: int, limits: Limits
+) -> Check:
+    parts = []
     if bad:
-        return Check(
-            "endorsements",
-            "warning",
-            f"Endorsement by {', '.join(bad)} does not verify and should be disregarded"
-            + (f"; endorsed by {', '.join(good)}." if good else "."),
+        parts.append(f"endorsement by {', '.join(bad)} does not verify and should be disregarded")
+    if good:
+        parts.append(f"endorsed by {', '.join(good)}")
+    if late:
+        parts.append(
+            f"endorsement by {', '.join(late)} was not checked: it took longer than"
+            f" {limits.endorsement_deadline:g} s"
         )
-    return Check("endorsements", "passed", f"Endorsed by {', '.join(good)}.")
+    if unchecked:
+        parts.append(
+            f"{unchecked} more not checked: at most {limits.max_endorsements} endorsements"
+            " are checked per credential"
+        )
+    message = "; ".join(parts) + "."
+    outcome: Outcome = "warning" if bad else "unknown" if late or unchecked else "passed"
+    return Check("endorsements", outcome, message[0].upper() + message[1:])

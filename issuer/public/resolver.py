@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from flask import Flask
 
+from issuer.settings import Settings
+from verifier.canon import Budget
 from verifier.errors import ResolutionError
+from verifier.pipeline import Limits
 from verifier.resolver import Resolver
+
+
+def verifier_limits(settings: Settings) -> Limits:
+    """The work the verifier may spend on one submitted credential, from the settings."""
+    return Limits(
+        canonicalization=Budget(
+            max_blank_nodes=settings.canon_max_blank_nodes, max_steps=settings.canon_max_steps
+        ),
+        max_endorsements=settings.max_endorsements,
+        endorsement_deadline=settings.endorsement_deadline,
+    )
 
 
 class LocalResolver:

@@ -13,7 +13,7 @@ from issuer.errors import BadRequest, ValidationError
 from issuer.extensions import Blueprint as SmorestBlueprint
 from issuer.extensions import limiter
 from issuer.public import page
-from issuer.public.resolver import LocalResolver
+from issuer.public.resolver import LocalResolver, verifier_limits
 from verifier.errors import VerifierError
 from verifier.pipeline import verify
 from verifier.report import Report
@@ -51,7 +51,8 @@ def _check() -> Report:
         data = _submitted()
         if not data:
             raise BadRequest(str(NOTHING_GIVEN))
-        return verify(data, resolver=_resolver())
+        limits = verifier_limits(current_app.extensions["settings"])
+        return verify(data, resolver=_resolver(), limits=limits)
     except VerifierError as exc:
         # The verifier's own words stay English: they are technical detail.
         detail = gettext("This is not a credential we can read: %(error)s", error=exc)
