@@ -1,7 +1,10 @@
-"""Public keys by reference: did:key, did:web, https JWKS, JWKs, verification methods, PEM keys."""
+"""Public keys by reference: did:key, did:jwk, did:web, https JWKS, JWKs, methods, PEM keys."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +47,8 @@ _MEMBERS = {
 }
 _DID_WEB_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 _DID_WEB_SEGMENT = re.compile(r"[A-Za-z0-9._~%-]+")
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+THUMBPRINT_URN = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:"
 
 
 @dataclass(frozen=True)
@@ -60,9 +65,9 @@ def resolve_key(reference: str, *, resolver: Resolver) -> ResolvedKey:
     """Find the public key a DID URL or http(s) URL names.
 
     Args:
-        reference: ``did:key:…``, ``did:web:…#fragment``, or an http(s) URL serving a JWK
-            Set (picked by ``kid`` = fragment or full URL), a JWK, a DID or controller
-            document, one verification method, or an OB 2.0 ``CryptographicKey``.
+        reference: ``did:key:…``, ``did:jwk:…``, ``did:web:…#fragment``, or an http(s) URL
+            serving a JWK Set (picked by ``kid`` = fragment or full URL), a JWK, a DID or
+            controller document, one verification method, or an OB 2.0 ``CryptographicKey``.
         resolver: Where remote documents come from.
 
     Returns:
@@ -77,6 +82,8 @@ def resolve_key(reference: str, *, resolver: Resolver) -> ResolvedKey:
     base = reference.partition("#")[0]
     if base.startswith("did:key:"):
         return _from_controller_document(resolve_did_key(base), reference, base)
+    if base.startswith("did:jwk:"):
+        return _from_controller_document(resolve_did_jwk(base), reference, base)
     if base.startswith("did:web:"):
         url = did_web_url(base)
         document = fetch_json(resolver, url, accept=DID_ACCEPT)
@@ -85,10 +92,32 @@ def resolve_key(reference: str, *, resolver: Resolver) -> ResolvedKey:
         return _from_controller_document(document, reference, base)
     if base.startswith("did:"):
         method = base.split(":")[1]
-        raise ResolutionError(f"{reference}: did:{method} is not supported; use did:key or did:web")
+        raise ResolutionError(
+            f"{reference}: did:{method} is not supported; use did:key, did:jwk or did:web"
+        )
     if urlsplit(base).scheme.lower() not in ("http", "https"):
         raise ResolutionError(f"{reference!r} is neither a DID URL nor an http(s) URL")
     return _from_fetched(fetch_json(resolver, base, accept=KEY_ACCEPT), reference, base)
+
+
+def resolve_did_jwk(did: str) -> dict[str, Any]:
+    """Return the DID document of a did:jwk: its one key, ``#0``, from the base64url JWK.
+
+    Raises:
+        InvalidKey: The identifier is not base64url JSON of a public JWK.
+    """
+    encoded = did.removeprefix("did:jwk:")
+    try:
+        if not _BASE64URL.fullmatch(encoded):
+            raise ValueError("not base64url")
+        jwk = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    except (ValueError, binascii.Error) as error:
+        raise InvalidKey(f"{did} does not encode a JWK: {error}") from None
+    if not isinstance(jwk, Mapping):
+        raise InvalidKey(f"{did} does not encode a JWK object")
+    public_key_from_jwk(jwk)
+    method = {"id": f"{did}#0", "type": "JsonWebKey", "controller": did, "publicKeyJwk": jwk}
+    return {"id": did, "verificationMethod": [method], "assertionMethod": [method["id"]]}
 
 
 def did_web_url(did: str) -> str:
@@ -112,7 +141,9 @@ def key_from_jwt_header(
     """Find the key a JWS header names: an embedded public ``jwk``, or a ``kid`` to resolve.
 
     A ``kid`` of the form ``#fragment`` is read relative to an ``issuer`` DID
-    (VC-JOSE-COSE). When both are present they must be the same key.
+    (VC-JOSE-COSE). When both are present they must be the same key. A ``jwk`` alone is
+    the issuer's only when it is the very key (same public key material) that a did:key
+    or did:jwk ``issuer`` encodes; then it is returned as that DID's verification method.
 
     Raises:
         InvalidProof: The header has neither, a ``kid`` that is not a string, or two keys.
@@ -129,17 +160,42 @@ def key_from_jwt_header(
         if not isinstance(jwk, Mapping):
             raise InvalidKey("the JWT header's jwk must be a JSON object")
         public_key = public_key_from_jwk(jwk)
-        name = kid or f"urn:ietf:params:oauth:jwk-thumbprint:sha-256:{jwk_thumbprint(jwk)}"
+        name = kid or f"{THUMBPRINT_URN}{jwk_thumbprint(jwk)}"
         embedded = ResolvedKey(name, None, public_key, jwk)
     if kid is None:
         assert embedded is not None
-        return embedded
+        return _bound_to_issuer(embedded, issuer, resolver)
     if kid.startswith("#") and issuer and issuer.startswith("did:"):
         kid = issuer + kid
     resolved = resolve_key(kid, resolver=resolver)
     if embedded is not None and _der(embedded.public_key) != _der(resolved.public_key):
         raise InvalidProof(f"the JWT header's jwk is not the key its kid {kid} names")
     return resolved
+
+
+def _bound_to_issuer(embedded: ResolvedKey, issuer: str | None, resolver: Resolver) -> ResolvedKey:
+    """Return a header jwk as the issuer's method when a did:key/did:jwk issuer encodes it."""
+    if issuer is None or not issuer.startswith(("did:key:", "did:jwk:")):
+        return embedded
+    try:
+        own = resolve_key(issuer, resolver=resolver)
+    except (InvalidKey, ResolutionError):
+        return embedded
+    if _der(own.public_key) != _der(embedded.public_key):
+        return embedded
+    return ResolvedKey(own.id, own.controller, own.public_key, embedded.document)
+
+
+def unbound_reason(key: ResolvedKey, issuer_id: str) -> str:
+    """Say why ``controller_matches`` refused a key, for the issuer check's message."""
+    if not key.id.startswith(THUMBPRINT_URN):
+        return f"the key {key.id} does not belong to the issuer {issuer_id}"
+    if issuer_id.startswith(("did:key:", "did:jwk:")):
+        return f"the JWT header's jwk is not the key of {issuer_id}"
+    return (
+        f"the JWT header's jwk is not a key of {issuer_id}: nothing ties it to the issuer"
+        " (name a key the issuer publishes with kid)"
+    )
 
 
 def controller_matches(key: ResolvedKey, issuer_id: str) -> bool:

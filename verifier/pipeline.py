@@ -25,7 +25,7 @@ from verifier.errors import (
 from verifier.formats import Envelope
 from verifier.formats.read import read
 from verifier.http import fetch_json
-from verifier.keys import ResolvedKey, controller_matches, resolve_key
+from verifier.keys import ResolvedKey, controller_matches, resolve_key, unbound_reason
 from verifier.loader import DocumentLoader, offline_loader
 from verifier.proofs import ob2_jws, suite_for, vc_jwt
 from verifier.report import CHECK_IDS, Check, Outcome, Report
@@ -237,7 +237,8 @@ def _check_issuer(document: Mapping[str, Any], key: ResolvedKey | None, kind: st
         return Check("issuer", "failed", "The credential names no issuer id to tie the key to.")
     if controller_matches(key, issuer_id):
         return Check("issuer", "passed", f"Signed with a key of its issuer {issuer_id}.")
-    return Check("issuer", "failed", f"The key {key.id} does not belong to the issuer {issuer_id}.")
+    reason = unbound_reason(key, issuer_id)
+    return Check("issuer", "failed", f"{reason[0].upper()}{reason[1:]}.")
 
 
 def _list_verifier(run: _Run) -> Callable[[Mapping[str, Any]], None]:

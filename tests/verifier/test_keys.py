@@ -203,7 +203,7 @@ def test_unknown_fragment_is_not_found() -> None:
 
 @pytest.mark.parametrize("reference", ["did:example:123#k", "did:velocity:v2:0x4a#key-1"])
 def test_other_did_methods_are_unsupported(reference: str) -> None:
-    with pytest.raises(ResolutionError, match="is not supported; use did:key or did:web"):
+    with pytest.raises(ResolutionError, match="is not supported; use did:key, did:jwk or did:web"):
         resolve_key(reference, resolver=DocumentResolver())
 
 
