@@ -4,6 +4,10 @@ Run: ``.venv/bin/python bench/canonicalization.py``. Medians of many runs, in mi
 for a typical OB 3.0 credential (the spec's basic example filled out from its full one,
 signed: about 64 quads) and for the spec's full example (about 360 quads). pyoxigraph and
 rdflib are measured when installed; they are not dependencies.
+
+Then hostile datasets of 2 MB of N-Quads (``--hostile-only`` prints just these): each shape
+with as many blank nodes as the default ``Budget`` allows, beside the full example and 2 MB
+with no blank nodes measured in the same run, and one JSON-LD step no budget bounds yet.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.paths import CONFORMANCE  # noqa: E402
 from verifier import jsonld as safe  # noqa: E402
-from verifier.canon import canonicalize  # noqa: E402
+from verifier.canon import Budget, canonicalize  # noqa: E402
+from verifier.errors import CanonicalizationError  # noqa: E402
 from verifier.loader import offline_loader  # noqa: E402
 from verifier.proofs.eddsa_rdfc_2022 import SUITE  # noqa: E402
 
@@ -36,6 +41,8 @@ EXAMPLES = CONFORMANCE / "vectors" / "ob3-spec-examples"
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 METHOD = "https://example.com/issuers/876543#key-1"
 BUDGET_SECONDS = 1.0  # per measurement and credential; the whole script stays under a minute
+HOSTILE_BYTES = 2 * 1024 * 1024
+_P = "<urn:example:p>"
 
 
 def typical_credential() -> dict[str, Any]:
@@ -160,8 +167,79 @@ def measure(document: dict[str, Any]) -> dict[str, float | str]:
     return rows
 
 
+def _padded(blank: str) -> str:
+    """Return ``blank`` followed by IRI-only quads, up to HOSTILE_BYTES in all."""
+    line = f'<urn:example:s> {_P} "{"x" * 60}" .\n'
+    count = (HOSTILE_BYTES - len(blank.encode())) // (len(line) + 8)
+    return blank + "".join(line.replace("s>", f"s{i}>") for i in range(count))
+
+
+# Each shape at MAX_BLANK blank nodes (the default budget's limit), padded to 2 MB.
+MAX_BLANK = Budget().max_blank_nodes
+HOSTILE: dict[str, Callable[[int], str]] = {
+    "cycle of alike blank nodes": lambda n: "".join(
+        f"_:b{i} {_P} _:b{(i + 1) % n} .\n" for i in range(n)
+    ),
+    "open chain of alike blank nodes": lambda n: "".join(
+        f"_:b{i} {_P} _:b{i + 1} .\n" for i in range(n - 1)
+    ),
+    "two identical stars": lambda n: "".join(
+        f"_:h{h} {_P} _:l{h}x{i} .\n" for h in range(2) for i in range(n // 2 - 1)
+    ),
+    "copies of a 6-clique": lambda n: "".join(
+        f"_:c{c}n{i} {_P} _:c{c}n{j} .\n"
+        for c in range(n // 6)
+        for i in range(6)
+        for j in range(6)
+        if i != j
+    ),
+    "pairs pointing at each other": lambda n: "".join(
+        f"_:a{i} {_P} _:b{i} .\n_:b{i} {_P} _:a{i} .\n" for i in range(n // 2)
+    ),
+    "one hub, alike leaves": lambda n: "".join(f"_:h {_P} _:l{i} .\n" for i in range(n - 1)),
+}
+
+
+def hostile() -> None:
+    """Time canonicalization of each hostile shape at 2 MB, beside references."""
+    full = json.loads((EXAMPLES / "fullOpenBadge.json").read_text())
+    reference = safe.to_nquads(full)
+    rows = [
+        ("reference: full OB 3.0 example", reference),
+        ("reference: 2 MB of IRI-only quads (parsing)", _padded("")),
+    ]
+    rows += [(name, _padded(shape(MAX_BLANK))) for name, shape in HOSTILE.items()]
+    rows.append(
+        (
+            "one blank node over the budget",
+            _padded(HOSTILE["cycle of alike blank nodes"](MAX_BLANK + 1)),
+        )
+    )
+    width = max(len(name) for name, _ in rows)
+    print(f"\n{'RDFC-1.0, default Budget':<{width}}  {'bytes':>9}  {'outcome':>13}  {'ms':>8}")
+    for name, nquads in rows:
+        start = time.perf_counter()
+        try:
+            canonicalize(nquads)
+            outcome = "canonicalized"
+        except CanonicalizationError:
+            outcome = "too complex"
+        elapsed = (time.perf_counter() - start) * 1000
+        print(f"{name:<{width}}  {len(nquads.encode()):>9}  {outcome:>13}  {elapsed:>8.1f}")
+    tags = typical_credential()
+    tags["credentialSubject"]["achievement"]["tag"] = [f"t{i}" for i in range(2_000)]
+    start = time.perf_counter()
+    safe.to_nquads(tags)
+    elapsed = (time.perf_counter() - start) * 1000
+    name = "not bounded: JSON-LD to N-Quads, 2,000 tags"
+    print(f"{name:<{width}}  {len(json.dumps(tags)):>9}  {'':>13}  {elapsed:>8.1f}")
+
+
 def main() -> None:
-    """Measure both credentials and print one table."""
+    """Measure both credentials and print one table, then the hostile datasets."""
+    if "--hostile-only" in sys.argv:
+        hostile()
+        return
     typical = typical_credential()
     full = json.loads((EXAMPLES / "fullOpenBadge.json").read_text())
     columns = {"typical OB 3.0": measure(copy.deepcopy(typical)), "full OB 3.0": measure(full)}
@@ -174,6 +252,7 @@ def main() -> None:
             value = rows[name]
             cells.append(f"{value:>14.3f}" if isinstance(value, float) else f"{value:>14}")
         print(f"{name:<{width}}  " + "  ".join(cells))
+    hostile()
 
 
 if __name__ == "__main__":
