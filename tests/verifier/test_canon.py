@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.paths import CONFORMANCE
-from verifier.canon import canonicalize, issued_identifiers
+from verifier.canon import Budget, budget, canonicalize, issued_identifiers
 from verifier.errors import CanonicalizationError, MalformedInput
 from verifier.nquads import parse_nquads
 
@@ -128,3 +128,11 @@ def test_lone_surrogate_is_malformed() -> None:
 def test_escape_that_is_no_character_is_malformed(escape: str) -> None:
     with pytest.raises(MalformedInput, match="not a Unicode scalar value"):
         canonicalize(f'<urn:ex:s> <urn:ex:p> "{escape}" .\n')
+
+
+def test_budget_in_force_applies_where_none_is_passed() -> None:
+    dataset = (RDF_CANON / "rdfc10" / "test044-in.nq").read_text(encoding="utf-8")
+
+    with budget(Budget(max_steps=7_307)), pytest.raises(CanonicalizationError, match="7307"):
+        canonicalize(dataset)
+    assert canonicalize(dataset, budget=Budget(max_steps=7_308))
