@@ -102,7 +102,7 @@ def set_roles(
             user.memberships.remove(membership)
     for role in wanted - current.keys():
         user.memberships.append(Membership(tenant_id=tenant.id, role=role, created_at=clock.now()))
-    if wanted != current.keys():
+    if current.keys() - wanted:  # fewer roles: tokens minted under the old ones end
         end_tokens(user)
     db.session.flush()
     audit.record(

@@ -32,7 +32,7 @@ def test_without_a_broker_tasks_run_in_process(
         client.post(f"/api/v1/tenants/{tenant}/members", json=body, headers=admin).status_code
         == 201
     )
-    assert "to=new@school.test" in caplog.text and "You have been added" in caplog.text
+    assert "to=new@school.test" in caplog.text and "invites you to these roles" in caplog.text
 
 
 @pytest.fixture
