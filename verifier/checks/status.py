@@ -1,7 +1,9 @@
 """The status check: has the issuer revoked or suspended the credential?
 
 A status that could not be read is `unknown`, never `passed`: a verifier must not
-say "not revoked" when it could not look.
+say "not revoked" when it could not look. Nor does it say "revoked" unless a list it could
+read and trust has the credential's bit set: a list that cannot be fetched, parsed or
+verified is `unknown` too (a key rotation must never read as a revocation).
 """
 
 from __future__ import annotations
@@ -58,13 +60,14 @@ def check_status(
     Args:
         document: The credential: OB 3.0 with `credentialStatus`, or an OB 2.0 Assertion.
         resolver: Fetches status lists (and, for OB 2.0, the badge and issuer profile).
-        verify_list: Verifies a fetched status list credential's proof; it raises
-            ResolutionError when it cannot look, or another VerifierError when the proof fails.
+        verify_list: Verifies a fetched status list credential's proof; it raises a
+            VerifierError when the proof cannot be checked or fails (status then `unknown`).
         now: The time a status list credential's own validity period is judged by.
         issuer: OB 2.0 only: the issuer Profile when the caller already has it.
 
     Returns:
-        A Check with id "status": `unknown` whenever a list could not be read.
+        A Check with id "status": `unknown` whenever a list could not be read or trusted;
+        `failed` only for a set bit, or a credentialStatus entry that is malformed.
     """
     if _is_ob2(document):
         return _run(functools.partial(_check_ob2, document, resolver, issuer))
@@ -124,27 +127,24 @@ def _check_bitstring(
         raise _Stop("skipped", f"statusPurpose {purpose!r} does not bear on validity.")
     url, index, size = _entry_fields(entry, kind)
     status_list = _fetch(resolver, url, ACCEPT_VC, "status list", purpose)
+    unknown = f"{purpose} status is unknown."
     if list_type not in _strings(status_list.get("type")):
-        raise _Stop("failed", f"The document at {url} is not a {list_type}.")
+        raise _Stop("unknown", f"The document at {url} is not a {list_type}; {unknown}")
     # Only the credential's issuer may speak for its status (digitalbazaar's
-    # verifyMatchingIssuers): a list signed by anyone else proves nothing.
+    # verifyMatchingIssuers): a list signed by anyone else proves nothing either way.
     expected, issued_by = _issuer_id(document), _issuer_id(status_list)
     if expected is not None and issued_by != expected:
-        message = f"The status list at {url} is issued by {issued_by}, not by {expected}."
-        raise _Stop("failed", message)
-    unknown = f"{purpose} status is unknown."
+        message = f"The status list at {url} is issued by {issued_by}, not by {expected}"
+        raise _Stop("unknown", f"{message}; {unknown}")
     if verify_list is not None:
-        # A list whose proof fails is forged or broken, not merely out of reach: its bits
-        # cannot be trusted either way, so the credential must not pass (`failed`). A list
-        # whose key could not be fetched is out of reach, like the list itself (`unknown`).
+        # A list whose proof fails (forged, broken, or signed by a key the verifier's copy
+        # of the DID document lacks) says nothing trustworthy about the credential: its bits
+        # can be read neither as "revoked" nor as "not revoked".
         try:
             verify_list(status_list)
-        except ResolutionError as error:
-            message = f"Could not verify the status list at {url}: {error}; {unknown}"
-            raise _Stop("unknown", message) from None
         except VerifierError as error:
-            message = f"The status list at {url} failed verification: {error}."
-            raise _Stop("failed", message) from None
+            message = f"Could not check the status list at {url}: {error}; {unknown}"
+            raise _Stop("unknown", message) from None
     validity = check_validity(status_list, now=now)
     if validity.outcome == "failed":
         raise _Stop(
@@ -157,8 +157,9 @@ def _check_bitstring(
     if purpose not in listed:
         says = ", ".join(sorted(listed)) or "none"
         raise _Stop(
-            "failed",
-            f"statusPurpose mismatch: the entry says {purpose}, the list at {url} says {says}.",
+            "unknown",
+            f"statusPurpose mismatch: the entry says {purpose}, the list at {url} says {says};"
+            f" {unknown}",
         )
     try:
         encoded = subject.get("encodedList")
@@ -172,7 +173,8 @@ def _check_bitstring(
             )
         value = _status_value(bits, index, size)
     except InvalidStatusList as error:
-        raise _Stop("failed", f"The status list at {url} cannot be used: {error}.") from None
+        message = f"The status list at {url} cannot be used: {error}; {unknown}"
+        raise _Stop("unknown", message) from None
     where = f"status list {url}, index {index}"
     if value:
         state = "Revoked" if purpose == "revocation" else "Suspended"
