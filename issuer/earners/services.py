@@ -12,8 +12,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from flask import after_this_request, request
 import sqlalchemy as sa
+from flask import after_this_request, request
 from sqlalchemy import select, update
 from werkzeug import Response
 

@@ -425,7 +425,9 @@ def test_statuslist2021_entry_needs_a_statuslist2021_list() -> None:
     served = status_list("https://example.com/status/2021")
     check = check_status(document, resolver=resolver_for(served), now=NOW)
     assert check.outcome == "unknown"
-    assert check.message.endswith("is not a StatusList2021Credential; revocation status is unknown.")
+    assert check.message.endswith(
+        "is not a StatusList2021Credential; revocation status is unknown."
+    )
 
 
 def test_multi_bit_status_reports_its_message() -> None:
