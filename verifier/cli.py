@@ -22,6 +22,7 @@ from verifier.multikey import encode_public_key, public_key_to_jwk
 from verifier.pipeline import verify
 from verifier.proofs import data_integrity, vc_jwt
 from verifier.proofs.eddsa_rdfc_2022 import SUITE as EDDSA_RDFC_2022
+from verifier.trust import Trusts, parse_trust_list
 
 EXIT_VERIFIED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 KEY_TYPES = ("ed25519", "p-256", "rsa")
@@ -62,6 +63,15 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-loopback",
         action="store_true",
         help="let the resolver fetch from 127.0.0.0/8 over http or https (local development)",
+    )
+    check.add_argument(
+        "--trust-list",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="issuers whose identity you trust (our JSON or a DCC registry.json); repeatable, "
+        "most authoritative first",
     )
     check.set_defaults(run=_verify)
 
@@ -105,7 +115,9 @@ def _verify(args: argparse.Namespace) -> int:
     data = sys.stdin.buffer.read() if str(args.path) == "-" else args.path.read_bytes()
     # did:web is https; a dev issuer on 127.0.0.1 serves plain http, allowed only with the flag.
     loopback = args.allow_loopback
-    report = verify(data, resolver=HttpResolver(allow_loopback=loopback, loopback_http=loopback))
+    trust = Trusts([parse_trust_list(p.read_bytes(), source=str(p)) for p in args.trust_list])
+    resolver = HttpResolver(allow_loopback=loopback, loopback_http=loopback)
+    report = verify(data, resolver=resolver, trust=trust)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

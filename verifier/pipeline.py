@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from verifier.canon import DEFAULT_BUDGET, Budget, budget
+from verifier.checks.identity import NOT_TIED, check_identity
 from verifier.checks.schema import check_schema
 from verifier.checks.status import check_status
 from verifier.checks.validity import check_validity
@@ -30,6 +31,7 @@ from verifier.loader import DocumentLoader, offline_loader
 from verifier.proofs import ob2_jws, suite_for, vc_jwt
 from verifier.report import CHECK_IDS, Check, Outcome, Report
 from verifier.resolver import Offline, Resolver
+from verifier.trust import Trust
 
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 MAX_ENDORSEMENT_DEPTH = 2
@@ -56,6 +58,7 @@ class _Run:
     limits: Limits
     deadline: float | None = None  # time.monotonic() by which endorsements must be done
     depth: int = 0
+    trust: Trust | None = None
     checks: dict[str, Check] = field(default_factory=dict)
 
     def add(self, check: Check) -> None:
@@ -69,6 +72,7 @@ def verify(
     resolver: Resolver | None = None,
     now: datetime | None = None,
     limits: Limits = Limits(),
+    trust: Trust | None = None,
 ) -> Report:
     """Verify a credential given as bytes (any format), text (JSON or JWT) or parsed JSON.
 
@@ -79,6 +83,8 @@ def verify(
             nothing is fetched and what needed fetching is reported as unknown.
         now: The time validity is judged at (default: the current time).
         limits: The work allowed; beyond it a check says so instead of going on.
+        trust: Who confirms issuer identities (trust lists, the caller's own issuers);
+            without it, no issuer's identity is established (a warning, not a failure).
 
     Returns:
         A Report whose checks follow CHECK_IDS.
@@ -87,7 +93,7 @@ def verify(
         UnsupportedFormat, MalformedInput: the input cannot be read as a credential.
     """
     envelope = _envelope(data)
-    run = _Run(loader, resolver or Offline(), now or datetime.now(UTC), limits)
+    run = _Run(loader, resolver or Offline(), now or datetime.now(UTC), limits, trust=trust)
     with budget(limits.canonicalization):
         return _verify_envelope(envelope, run)
 
@@ -118,6 +124,10 @@ def _verify_envelope(envelope: Envelope, run: _Run) -> Report:
             run.checks.setdefault(check_id, Check(check_id, "skipped", _SKIPPED[proof]))
         return _report(envelope, run, shown)
     run.add(_check_issuer(shown, key, kind))
+    if run.checks["issuer"].outcome == "passed":
+        run.add(check_identity(shown, kind=kind, trust=run.trust, resolver=run.resolver))
+    else:
+        run.add(Check("identity", "skipped", NOT_TIED))
     run.add(
         check_status(shown, resolver=run.resolver, verify_list=_list_verifier(run), now=run.now)
     )
@@ -284,7 +294,9 @@ def _check_endorsements(document: Mapping[str, Any], run: _Run) -> Check:
             copy_context().run,  # the canonicalization budget travels with each one
             _verify_envelope,
             Envelope("json", endorsement),
-            _Run(run.loader, run.resolver, run.now, limits, deadline, run.depth + 1),
+            _Run(
+                run.loader, run.resolver, run.now, limits, deadline, run.depth + 1, trust=run.trust
+            ),
         )
         for endorsement in checked
     ]

@@ -9,7 +9,16 @@ from typing import Any, Literal
 Outcome = Literal["passed", "failed", "warning", "unknown", "skipped"]
 
 # Every check, in the order a page shows them; known before any runs.
-CHECK_IDS = ("format", "schema", "proof", "issuer", "status", "validity", "endorsements")
+CHECK_IDS = (
+    "format",
+    "schema",
+    "proof",
+    "issuer",
+    "identity",
+    "status",
+    "validity",
+    "endorsements",
+)
 
 
 @dataclass(frozen=True)
