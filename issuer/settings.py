@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from verifier.errors import VerifierError
+from verifier.trust import parse_trust_list
+
 DEV_SECRET = "dev"
 
 
@@ -154,6 +157,14 @@ class Settings:
             "Seconds the verifier spends on all of a credential's endorsements together.",
         ),
     )
+    trust_list: str | None = field(
+        default=None,
+        metadata=_env(
+            "CERTIFIKATION_TRUST_LIST",
+            "Issuers whose identity the verifier confirms: a file path or https URL of a trust "
+            "list (ours or a DCC registry.json); our own issuers are always known.",
+        ),
+    )
     smtp_url: str | None = field(
         default=None,
         metadata=_env(
@@ -225,6 +236,7 @@ class Settings:
                 raise SettingsError(
                     "CERTIFIKATION_EVIDENCE_STORAGE must read like s3://bucket/prefix, or be unset"
                 )
+        self._validate_trust_list()
         percent = self.cert_pass_percent
         if not (percent.is_finite() and 0 < percent <= 100):
             raise SettingsError(f"CERT_PASS_PERCENT must be in (0, 100], got {percent}")
@@ -249,6 +261,18 @@ class Settings:
                 "CERTIFIKATION_MASTER_KEY must be set; generate one with `python -c "
                 "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
             )
+
+    def _validate_trust_list(self) -> None:
+        """A trust list URL must be https; a file must exist and read as a trust list."""
+        value = self.trust_list
+        if value is None or value.startswith("https://"):
+            return
+        if "://" in value:
+            raise SettingsError("CERTIFIKATION_TRUST_LIST must be a file path or an https URL")
+        try:
+            parse_trust_list(Path(value).read_bytes(), source=value)
+        except (OSError, VerifierError) as exc:
+            raise SettingsError(f"CERTIFIKATION_TRUST_LIST: {exc}") from None
 
     @property
     def public_host(self) -> str:

@@ -294,9 +294,8 @@ def _check_endorsements(document: Mapping[str, Any], run: _Run) -> Check:
             copy_context().run,  # the canonicalization budget travels with each one
             _verify_envelope,
             Envelope("json", endorsement),
-            _Run(
-                run.loader, run.resolver, run.now, limits, deadline, run.depth + 1, trust=run.trust
-            ),
+            # No trust list: an endorsement counts by its verdict, which identity never changes.
+            _Run(run.loader, run.resolver, run.now, limits, deadline, run.depth + 1),
         )
         for endorsement in checked
     ]

@@ -14,6 +14,7 @@ from flask_babel import format_date, gettext, lazy_gettext
 
 from issuer.issuance.models import Credential
 from issuer.public.resolver import LocalResolver
+from issuer.public.trust import DeploymentTrust
 from verifier.pipeline import verify
 from verifier.report import Report
 
@@ -23,6 +24,7 @@ TITLES = {
     "schema": lazy_gettext("Well-formed Open Badge"),
     "proof": lazy_gettext("Not altered since it was issued"),
     "issuer": lazy_gettext("Signed by the issuer's own key"),
+    "identity": lazy_gettext("Issuer's identity confirmed"),
     "status": lazy_gettext("Not revoked or suspended"),
     "validity": lazy_gettext("Within its validity period"),
     "endorsements": lazy_gettext("Endorsements"),
@@ -35,6 +37,7 @@ HEADLINES = {
     "expired": lazy_gettext("This credential has expired"),
     "unverified": lazy_gettext("This credential could not be verified"),
     "unknown": lazy_gettext("Authentic; revocation could not be checked"),
+    "unconfirmed": lazy_gettext("Signature valid, issuer not confirmed"),
 }
 
 
@@ -42,7 +45,7 @@ HEADLINES = {
 class Verdict:
     """The one-glance answer at the top of the page."""
 
-    state: str  # verified | revoked | suspended | expired | unverified | unknown
+    state: str  # verified | revoked | suspended | expired | unverified | unknown | unconfirmed
     headline: str
     detail: str
 
@@ -56,7 +59,8 @@ def check_credential(credential: Credential, *, now: datetime) -> Report:
     """Verify the stored credential exactly as an outside verifier would."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     resolver = LocalResolver(app, fallback=app.extensions["resolver"])
-    return verify(credential.ob3_json.encode(), resolver=resolver, now=now)
+    trust = DeploymentTrust(app)
+    return verify(credential.ob3_json.encode(), resolver=resolver, now=now, trust=trust)
 
 
 def verdict(report: Report, *, recorded: str = "active", reason: str | None = None) -> Verdict:
@@ -83,9 +87,23 @@ def verdict(report: Report, *, recorded: str = "active", reason: str | None = No
         return Verdict.of(
             "unverified", failed.message if failed else gettext("A check did not pass.")
         )
+    if not identity_known(report):  # the signature stands; who signed is only a claim
+        return Verdict.of(
+            "unconfirmed",
+            gettext(
+                "It has not been altered since it was signed, but nothing confirms who signed "
+                "it: the issuer's name is what the credential says about itself."
+            ),
+        )
     if status is not None and status.outcome == "unknown":
         return Verdict.of("unknown", status.message)
     return Verdict.of("verified", gettext("Issued, signed and not revoked."))
+
+
+def identity_known(report: Report) -> bool:
+    """Whether this deployment or a trust list confirms the issuer (the identity check)."""
+    identity = report.check("identity")
+    return identity is not None and identity.outcome == "passed"
 
 
 def month_year(moment: str | None) -> tuple[int, int] | None:
@@ -133,6 +151,7 @@ def context(credential: Credential, report: Report) -> dict[str, Any]:
         "achievement": subject["achievement"],
         "recipient_name": subject.get("name", ""),
         "issuer": document["issuer"],
+        "issuer_known": identity_known(report),
         "verdict": verdict(report, recorded=credential.status, reason=credential.status_reason),
         "checks": [(TITLES.get(c.id, c.id), c) for c in report.checks],
         "issued": human_date(document.get("validFrom")),

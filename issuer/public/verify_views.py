@@ -14,6 +14,7 @@ from issuer.extensions import Blueprint as SmorestBlueprint
 from issuer.extensions import limiter
 from issuer.public import page
 from issuer.public.resolver import LocalResolver, verifier_limits
+from issuer.public.trust import DeploymentTrust
 from verifier.errors import VerifierError
 from verifier.pipeline import verify
 from verifier.report import Report
@@ -52,7 +53,8 @@ def _check() -> Report:
         if not data:
             raise BadRequest(str(NOTHING_GIVEN))
         limits = verifier_limits(current_app.extensions["settings"])
-        return verify(data, resolver=_resolver(), limits=limits)
+        trust = DeploymentTrust(current_app._get_current_object())  # type: ignore[attr-defined]
+        return verify(data, resolver=_resolver(), limits=limits, trust=trust)
     except VerifierError as exc:
         # The verifier's own words stay English: they are technical detail.
         detail = gettext("This is not a credential we can read: %(error)s", error=exc)
@@ -83,6 +85,7 @@ def verify_submit() -> Response:
             verdict=page.verdict(report),
             checks=[(page.TITLES.get(c.id, c.id), c) for c in report.checks],
             credential=report.credential,
+            issuer_known=page.identity_known(report),
             format=report.format,
         )
     response.headers["Cache-Control"] = "no-store"

@@ -33,8 +33,9 @@ def assert_all_checks_passed(page: Page) -> None:
         "all => all.map(li => [li.querySelector('.mark').classList[1], li.innerText])",
     )
     outcomes = [outcome for outcome, _ in checks]
-    # format, schema, proof, issuer, status and validity; then endorsements, of which it has none
-    assert outcomes[:6] == ["passed"] * 6 and outcomes[6:] in (["passed"], ["skipped"]), checks
+    # format, schema, proof, issuer, identity (our own issuer), status and validity; then
+    # endorsements, of which it has none
+    assert outcomes[:7] == ["passed"] * 7 and outcomes[7:] in (["passed"], ["skipped"]), checks
 
 
 def assert_fits(page: Page, width: int) -> None:

@@ -63,21 +63,29 @@ def test_page_says_verified_and_shows_each_check(client: FlaskClient, credential
     assert "Inclusive Classroom Practice" in html
 
 
+KNOWN = ("passed", "Issuer identity known: Issuer (this deployment's own issuer).")
+CLAIMED = ("warning", "Issuer identity not established: ...")
+
+
 @pytest.mark.parametrize(
-    ("status", "validity", "state"),
+    ("identity", "status", "validity", "state"),
     [
-        (("passed", "Not revoked."), ("passed", "Valid."), "verified"),
-        (("unknown", "Could not fetch the list."), ("passed", "Valid."), "unknown"),
-        (("failed", "Revoked: issued in error."), ("passed", "Valid."), "revoked"),
-        (("failed", "Suspended."), ("passed", "Valid."), "suspended"),
-        (("passed", "Not revoked."), ("failed", "Expired on 2025-06-30."), "expired"),
+        (KNOWN, ("passed", "Not revoked."), ("passed", "Valid."), "verified"),
+        (KNOWN, ("unknown", "Could not fetch the list."), ("passed", "Valid."), "unknown"),
+        (KNOWN, ("failed", "Revoked: issued in error."), ("passed", "Valid."), "revoked"),
+        (KNOWN, ("failed", "Suspended."), ("passed", "Valid."), "suspended"),
+        (KNOWN, ("passed", "Not revoked."), ("failed", "Expired on 2025-06-30."), "expired"),
+        (CLAIMED, ("passed", "Not revoked."), ("passed", "Valid."), "unconfirmed"),
+        (("unknown", "…"), ("passed", "Not revoked."), ("passed", "Valid."), "unconfirmed"),
+        (CLAIMED, ("failed", "Revoked."), ("passed", "Valid."), "revoked"),
     ],
 )
 def test_the_verdict_never_claims_more_than_the_checks(
-    status: tuple[str, str], validity: tuple[str, str], state: str
+    identity: tuple[str, str], status: tuple[str, str], validity: tuple[str, str], state: str
 ) -> None:
     checks = (
         Check("proof", "passed", "ok"),
+        Check("identity", identity[0], identity[1]),  # type: ignore[arg-type]
         Check("status", status[0], status[1]),  # type: ignore[arg-type]
         Check("validity", validity[0], validity[1]),  # type: ignore[arg-type]
     )
