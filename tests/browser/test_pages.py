@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from playwright.sync_api import Browser, Page
@@ -97,3 +98,18 @@ def test_pages_fit_a_narrow_phone_without_sideways_scrolling(browser: Browser, s
         assert_accessible(page)
     finally:
         context.close()
+
+
+def test_a_self_issued_credential_is_not_shown_as_verified(page: Page) -> None:
+    from tests.security.test_self_issued_identity import self_issued
+
+    page.goto("/verify")
+    page.fill("#text", json.dumps(self_issued()))  # a did:key calling itself Harvard University
+    page.click("button[type=submit]")
+    assert page.inner_text("#result") == "Signature valid, issuer not confirmed"
+    assert "Says it was issued by Harvard University." in page.inner_text("section[role=status]")
+    colour = page.eval_on_selector(
+        "section[role=status]", "s => getComputedStyle(s).borderLeftColor"
+    )
+    assert colour != "rgb(11, 107, 58)", "the green of a known issuer"  # --ok
+    assert_accessible(page)
