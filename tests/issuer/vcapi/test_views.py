@@ -67,6 +67,7 @@ def test_issue_then_verify(client: FlaskClient, api_client: tuple[Client, str], 
     assert r.status_code == 200, r.json
     assert r.json["verified"] is True and "proof" in r.json["checks"] and not r.json["errors"]
     assert {c["id"] for c in r.json["results"]} >= {"format", "schema", "proof", "issuer"}
+    assert "identity" in r.json["checks"]  # our own issuer: known, not a warning
 
 
 def test_verify_reports_a_tampered_credential_with_422(
