@@ -206,3 +206,17 @@ def test_a_credential_of_this_deployment_is_known(
     }
     assert "Verified credential" in page and "Says it was issued by" not in page
     assert bare.verified and bare.check("identity").outcome == "warning"  # type: ignore[union-attr]
+
+
+def test_an_ob2_assertion_of_this_deployment_is_known(
+    app: Flask, client: FlaskClient, factories: Factories
+) -> None:
+    app.extensions["resolver"] = AppResolver(client)
+    issuer = factories.issuer(factories.tenant(), name="Teacher Training Board")
+    credential = factories.credential(factories.achievement(issuer))
+    assertion = client.get(f"/ob2/assertions/{credential}").data
+
+    verified, identity = api_identity(client, assertion)
+
+    assert verified is True and identity["outcome"] == "passed", identity
+    assert identity["message"].startswith("Issuer identity known: Teacher Training Board")
