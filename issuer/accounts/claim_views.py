@@ -3,6 +3,7 @@ invitation. Requests answer 202 whatever exists; confirmations spend the mailed 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
@@ -52,8 +53,11 @@ def _email_key() -> str:
     return f"address:{normalise_email(email)}" if isinstance(email, str) else "address:-"
 
 
-LIMITS = [limiter.limit(_per_ip), limiter.limit(_per_email, key_func=_email_key)]
-CONFIRM_LIMITS = [limiter.limit(_per_ip)]
+LIMITS: list[Callable[..., Any]] = [
+    limiter.limit(_per_ip),
+    limiter.limit(_per_email, key_func=_email_key),
+]
+CONFIRM_LIMITS: list[Callable[..., Any]] = [limiter.limit(_per_ip)]
 
 
 def _request(purpose: Purpose, email: str) -> tuple[dict[str, str], int]:

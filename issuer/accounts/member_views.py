@@ -49,7 +49,9 @@ class Members(MethodView):
     @blp.arguments(MemberSchema)
     @blp.response(201, InvitationSchema)
     @blp.alt_response(409, description="The address is already a member of this tenant.")
-    def post(self, data: dict[str, Any], tenant_id: uuid.UUID) -> tuple[dict[str, Any], int, dict]:
+    def post(
+        self, data: dict[str, Any], tenant_id: uuid.UUID
+    ) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Invite a person to roles: they are mailed a token, and become a member on accepting.
 
         The answer is the same whether or not the address has an account anywhere.
