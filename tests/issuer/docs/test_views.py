@@ -17,6 +17,14 @@ PUBLIC_OPERATIONS = {
     ("post", "/api/verify"),  # the public verifier: no login
     ("get", "/api/issue-rules/schema"),  # published for rule editors: no login
     ("get", "/api/issue-rules/form"),
+    # proof of an address by a mailed token: the token in the body is the credential
+    ("post", "/api/v1/account/claim"),
+    ("post", "/api/v1/account/claim/confirm"),
+    ("post", "/api/v1/auth/password-reset"),
+    ("post", "/api/v1/auth/password-reset/confirm"),
+    ("post", "/api/v1/auth/sign-in-link"),
+    ("post", "/api/v1/auth/sign-in-link/confirm"),
+    ("post", "/api/v1/invitations/accept"),
 }
 
 
