@@ -95,6 +95,10 @@ class HttpResolver:
     def fetch(self, url: str, *, accept: str) -> bytes:
         """Return the body of ``url`` (fragment dropped), from the cache while it is fresh.
 
+        An answer stays fresh for ``cache_ttl`` seconds, or less when its Cache-Control says
+        so (``max-age``; ``no-store`` and ``no-cache`` keep it out), so a status list that
+        asks to be re-read after 60 s is, and a revocation shows when its issuer promised.
+
         Raises:
             FetchRefused: The scheme, host or an address it resolves to is not allowed.
             HttpStatusError: The final answer was not 200 OK.
@@ -108,25 +112,29 @@ class HttpResolver:
                 self._cache.move_to_end(key)
                 return cached[1]
             self._cache.pop(key, None)
-        body = self._follow(url, accept)
-        if self.cache_ttl > 0 and self.cache_size > 0:
+        body, max_age = self._follow(url, accept)
+        ttl = self.cache_ttl if max_age is None else min(self.cache_ttl, max_age)
+        if ttl > 0 and self.cache_size > 0:
             with self._lock:
-                self._cache[key] = (self._clock() + self.cache_ttl, body)
+                self._cache[key] = (self._clock() + ttl, body)
                 self._cache.move_to_end(key)
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
         return body
 
-    def _follow(self, url: str, accept: str) -> bytes:
-        """GET ``url``, following at most MAX_REDIRECTS redirects, each target vetted anew."""
+    def _follow(self, url: str, accept: str) -> tuple[bytes, float | None]:
+        """GET ``url``, following at most MAX_REDIRECTS redirects, each target vetted anew.
+
+        Returns the body and the seconds its Cache-Control lets it be reused (None: unsaid).
+        """
         deadline = time.monotonic() + self.timeout
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             where = url if current == url else f"{url} (redirected to {current})"
             target = self._vet(current, where)
-            status, location, body = self._get(target, accept, deadline, where)
+            status, location, body, max_age = self._get(target, accept, deadline, where)
             if status not in _REDIRECTS:
-                return body
+                return body, max_age
             if not location:
                 raise ResolutionError(f"{where}: HTTP {status} without a Location header")
             current = urljoin(current, location).partition("#")[0]
@@ -176,8 +184,9 @@ class HttpResolver:
 
     def _get(
         self, target: _Target, accept: str, deadline: float, where: str
-    ) -> tuple[int, str | None, bytes]:
-        """Send one GET to the vetted address; return status, Location and a capped body."""
+    ) -> tuple[int, str | None, bytes, float | None]:
+        """Send one GET to the vetted address; return status, Location, a capped body and
+        its Cache-Control freshness."""
         connection = http.client.HTTPConnection(target.host, target.port)
         response: http.client.HTTPResponse | None = None
         try:
@@ -189,13 +198,14 @@ class HttpResolver:
             _set_timeout(sock, deadline, where, self.timeout)
             response = connection.getresponse()
             if response.status in _REDIRECTS:
-                return response.status, response.getheader("Location"), b""
+                return response.status, response.getheader("Location"), b"", None
             if response.status != 200:
                 raise HttpStatusError(
                     f"{where}: HTTP {response.status} {response.reason}".rstrip(),
                     status=response.status,
                 )
-            return 200, None, self._read(sock, response, deadline, where)
+            body = self._read(sock, response, deadline, where)
+            return 200, None, body, max_age(response.getheader("Cache-Control"))
         except TimeoutError:
             raise ResolutionError(f"{where}: timed out after {self.timeout:g} s") from None
         except ssl.SSLError as error:
@@ -259,6 +269,21 @@ class HttpResolver:
                 raise ResolutionError(f"{where}: the body exceeds the {self.max_bytes}-byte limit")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def max_age(cache_control: str | None) -> float | None:
+    """Seconds a response may be reused by its Cache-Control (RFC 9111 §5.2.2), None if unsaid."""
+    if not cache_control:
+        return None
+    found: float | None = None
+    for directive in cache_control.lower().split(","):
+        name, _, value = directive.strip().partition("=")
+        if name in ("no-store", "no-cache"):
+            return 0.0
+        if name == "max-age":
+            value = value.strip().strip('"')
+            found = float(value) if value.isdigit() else 0.0  # malformed: stale (§4.2.1)
+    return found
 
 
 def forbidden_reason(address: IPAddress, *, allow_loopback: bool = False) -> str | None:

@@ -23,7 +23,7 @@ from issuer.errors import Conflict, FieldError, ValidationError
 from issuer.issuance import documents, revocation, signing, status
 from issuer.issuance.documents import Urls
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
-from issuer.keys.services import issuer_did, keys_of
+from issuer.keys.services import issuer_did, settled_signing_key
 from issuer.tenants.models import Issuer
 from verifier.bitstring import encode_bitstring
 from verifier.errors import UndefinedTerm
@@ -110,7 +110,7 @@ _SIGNED_LISTS_KEPT = 256
 
 
 def published_status_list(status_list: StatusList) -> PublishedList:
-    """`status_list` signed, re-signed only when its bits or the issuer's key changed."""
+    """`status_list` signed, re-signed only when its bits or its signing key changed."""
     issuer = db.session.get(Issuer, status_list.issuer_id)
     assert issuer is not None
     url = urls().status_list(status_list.id)
@@ -121,8 +121,9 @@ def published_status_list(status_list: StatusList) -> PublishedList:
     # validFrom is when a bit last changed, so equal state gives equal text on every worker.
     valid_from = documents.iso(status_list.updated_at or status_list.created_at)
     etag = hashlib.sha256(f"{valid_from} {encoded}".encode()).hexdigest()[:32]
-    signer = tuple(k.id for k in keys_of(issuer, active_only=True) if k.algorithm == "Ed25519")
-    cache_key = (status_list.id, etag, signer, current_app.extensions["settings"].public_url)
+    # A key every cached copy of the DID document lists, so a rotation never hides the signer.
+    signer = settled_signing_key(issuer, "Ed25519")
+    cache_key = (status_list.id, etag, signer[0].id, current_app.extensions["settings"].public_url)
     with _signed_lists_lock:
         text = _signed_lists.get(cache_key)
     if text is None:
@@ -140,7 +141,8 @@ def published_status_list(status_list: StatusList) -> PublishedList:
                 "ttl": STATUS_LIST_TTL * 1000,  # milliseconds, as the spec counts
             },
         }
-        text = json.dumps(signing.data_integrity_proof(issuer, credential), ensure_ascii=False)
+        signed = signing.data_integrity_proof(issuer, credential, signer=signer)
+        text = json.dumps(signed, ensure_ascii=False)
         with _signed_lists_lock:
             _signed_lists[cache_key] = text
             while len(_signed_lists) > _SIGNED_LISTS_KEPT:

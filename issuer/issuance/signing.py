@@ -12,6 +12,7 @@ from flask import current_app
 from issuer import clock
 from issuer.issuance.documents import Urls
 from issuer.keys import services as keys
+from issuer.keys.models import IssuerKey
 from issuer.tenants.models import Issuer
 from verifier.loader import offline_loader
 from verifier.proofs.data_integrity import create_proof
@@ -20,13 +21,18 @@ from verifier.proofs.ob2_jws import sign_assertion
 from verifier.proofs.vc_jwt import sign_vc_jwt
 
 
-def data_integrity_proof(issuer: Issuer, credential: Mapping[str, Any]) -> dict[str, Any]:
-    """`credential` with an eddsa-rdfc-2022 proof by the issuer's active Ed25519 key.
+def data_integrity_proof(
+    issuer: Issuer,
+    credential: Mapping[str, Any],
+    *,
+    signer: tuple[IssuerKey, keys.PrivateKey] | None = None,
+) -> dict[str, Any]:
+    """`credential` with an eddsa-rdfc-2022 proof by `signer` (the active Ed25519 key).
 
     The proof is written as a one-element proof set: Data Integrity allows an object or an
     array, and the OB 3.0 JSON Schema accepts only the array.
     """
-    key, private = keys.signing_key(issuer, "Ed25519")
+    key, private = signer or keys.signing_key(issuer, "Ed25519")
     assert isinstance(private, Ed25519PrivateKey)
     signed = create_proof(
         credential,

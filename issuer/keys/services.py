@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from functools import lru_cache
 from typing import Literal
 from urllib.parse import quote
@@ -28,6 +29,8 @@ ALGORITHMS: tuple[Algorithm, ...] = ("Ed25519", "P-256", "RSA")
 # and the 1EdTech validator require). P-256 (ES256) is created only when asked for.
 DEFAULT_ALGORITHMS: tuple[Algorithm, ...] = ("Ed25519", "RSA")
 JWS_ALGORITHMS = {"Ed25519": "EdDSA", "P-256": "ES256", "RSA": "RS256"}
+# Seconds anyone may cache a DID document or JWK Set of ours (their Cache-Control max-age).
+DID_DOCUMENT_MAX_AGE = 300
 
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
@@ -98,6 +101,29 @@ def signing_key(issuer: Issuer, algorithm: Algorithm) -> tuple[IssuerKey, Privat
     if key is None:
         key = create_key(issuer, algorithm)
         db.session.flush()
+    cipher = current_app.extensions["master_cipher"]
+    return key, _private_key(key.id, key.encrypted_private_key, cipher)
+
+
+def settled_signing_key(issuer: Issuer, algorithm: Algorithm) -> tuple[IssuerKey, PrivateKey]:
+    """The newest key of `algorithm` published longer than a DID document may be cached.
+
+    Documents that verifiers re-fetch and check against a DID document they may have cached
+    (status lists) are signed by it, so a rotation never leaves them signed by a key that a
+    cached copy lacks; retired keys stay published, so the old key still verifies. This is
+    the pre-publication rule of JWKS and DNSSEC key rollovers. Without such a key (keys all
+    newer than that), the oldest signs: every copy of the DID document lists it.
+    """
+    cutoff = clock.now() - timedelta(seconds=DID_DOCUMENT_MAX_AGE)
+    # Oldest first; of keys made in one instant, the one a rotation retired came first.
+    published = sorted(
+        (k for k in keys_of(issuer) if k.algorithm == algorithm),
+        key=lambda k: (k.created_at, k.retired_at is None),
+    )
+    if not published:
+        return signing_key(issuer, algorithm)
+    settled = [k for k in published if k.created_at <= cutoff]
+    key = settled[-1] if settled else published[0]
     cipher = current_app.extensions["master_cipher"]
     return key, _private_key(key.id, key.encrypted_private_key, cipher)
 

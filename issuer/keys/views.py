@@ -59,7 +59,7 @@ class Keys(MethodView):
 
 def _json(document: dict[str, Any], media_type: str) -> Response:
     response = Response(json.dumps(document), mimetype=media_type)
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cache-Control"] = f"public, max-age={services.DID_DOCUMENT_MAX_AGE}"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

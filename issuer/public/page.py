@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask_babel import format_date, gettext, lazy_gettext
 
 from issuer.issuance.models import Credential
-from issuer.public.resolver import LocalResolver
+from issuer.public.resolver import local_resolver
 from issuer.public.trust import DeploymentTrust
 from verifier.pipeline import verify
 from verifier.report import Report
@@ -58,9 +58,8 @@ class Verdict:
 def check_credential(credential: Credential, *, now: datetime) -> Report:
     """Verify the stored credential exactly as an outside verifier would."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    resolver = LocalResolver(app, fallback=app.extensions["resolver"])
     trust = DeploymentTrust(app)
-    return verify(credential.ob3_json.encode(), resolver=resolver, now=now, trust=trust)
+    return verify(credential.ob3_json.encode(), resolver=local_resolver(), now=now, trust=trust)
 
 
 def verdict(report: Report, *, recorded: str = "active", reason: str | None = None) -> Verdict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 
 from issuer.settings import Settings
 from verifier.canon import Budget
@@ -23,18 +23,30 @@ def verifier_limits(settings: Settings) -> Limits:
 
 
 class LocalResolver:
-    """Our keys and status lists through the app itself (same views outside verifiers use)."""
+    """Our keys and status lists through the app itself (same views outside verifiers use).
+
+    Nothing of ours is cached, so a rotation shows at once. did:web always names an https
+    URL, so `https://<public host>` is ours too, even when the public URL is plain http.
+    """
 
     def __init__(self, app: Flask, *, fallback: Resolver) -> None:
         self.app = app
-        self.base = app.extensions["settings"].public_url
+        settings = app.extensions["settings"]
+        self.bases = (settings.public_url.rstrip("/"), f"https://{settings.public_host}")
         self.fallback = fallback
 
     def fetch(self, url: str, *, accept: str) -> bytes:
-        if not url.startswith(self.base + "/"):
+        base = next((b for b in self.bases if url.startswith(b + "/")), None)
+        if base is None:
             return self.fallback.fetch(url, accept=accept)
-        path = url.removeprefix(self.base).partition("#")[0]
+        path = url.removeprefix(base).partition("#")[0]
         response = self.app.test_client().get(path, headers={"Accept": accept})
         if response.status_code != 200:
             raise ResolutionError(f"{url}: HTTP {response.status_code}")
         return bytes(response.data)
+
+
+def local_resolver() -> LocalResolver:
+    """The current app's LocalResolver, falling back to its shared resolver for others' URLs."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return LocalResolver(app, fallback=app.extensions["resolver"])

@@ -13,7 +13,7 @@ from issuer.errors import BadRequest, ValidationError
 from issuer.extensions import Blueprint as SmorestBlueprint
 from issuer.extensions import limiter
 from issuer.public import page
-from issuer.public.resolver import LocalResolver, verifier_limits
+from issuer.public.resolver import local_resolver, verifier_limits
 from issuer.public.trust import DeploymentTrust
 from verifier.errors import VerifierError
 from verifier.pipeline import verify
@@ -22,11 +22,6 @@ from verifier.report import Report
 public = Blueprint("verify", __name__)
 LIMIT = "30 per minute"  # each check may fetch keys and status lists on the caller's behalf
 NOTHING_GIVEN = lazy_gettext("Choose a file, paste a credential, or give its URL.")
-
-
-def _resolver() -> LocalResolver:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    return LocalResolver(app, fallback=app.extensions["resolver"])
 
 
 def _submitted() -> bytes:
@@ -41,7 +36,7 @@ def _submitted() -> bytes:
     if url:
         if not url.startswith(("https://", "http://")):
             raise BadRequest(gettext("Give an http(s) URL of a credential."))
-        return _resolver().fetch(url, accept="application/ld+json, application/json, */*")
+        return local_resolver().fetch(url, accept="application/ld+json, application/json, */*")
     if request.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         return request.get_data()
     raise BadRequest(str(NOTHING_GIVEN))
@@ -54,7 +49,7 @@ def _check() -> Report:
             raise BadRequest(str(NOTHING_GIVEN))
         limits = verifier_limits(current_app.extensions["settings"])
         trust = DeploymentTrust(current_app._get_current_object())  # type: ignore[attr-defined]
-        return verify(data, resolver=_resolver(), limits=limits, trust=trust)
+        return verify(data, resolver=local_resolver(), limits=limits, trust=trust)
     except VerifierError as exc:
         # The verifier's own words stay English: they are technical detail.
         detail = gettext("This is not a credential we can read: %(error)s", error=exc)

@@ -18,6 +18,7 @@ from issuer.extensions import Blueprint
 from issuer.issuance import revocation, services, signing
 from issuer.issuance.models import Credential
 from issuer.keys.services import site_did
+from issuer.public.resolver import local_resolver
 from issuer.public.trust import DeploymentTrust
 from issuer.tenants.models import Issuer
 from issuer.vcapi.schemas import (
@@ -111,9 +112,7 @@ class Verify(MethodView):
             raise _invalid("Give a credential object or a compact JWT.", "#/verifiableCredential")
         try:
             app = current_app._get_current_object()  # type: ignore[attr-defined]
-            report = verify(
-                submitted, resolver=app.extensions["resolver"], trust=DeploymentTrust(app)
-            )
+            report = verify(submitted, resolver=local_resolver(), trust=DeploymentTrust(app))
         except VerifierError as exc:
             raise _invalid(str(exc), "#/verifiableCredential") from None
         checks = report.checks

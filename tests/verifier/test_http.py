@@ -12,7 +12,7 @@ import pytest
 
 from tests.verifier.servers import LocalServer, Route, Tls, make_tls
 from verifier.errors import FetchRefused, ResolutionError
-from verifier.http import HttpResolver, HttpStatusError, fetch_json, forbidden_reason
+from verifier.http import HttpResolver, HttpStatusError, fetch_json, forbidden_reason, max_age
 
 JSON = "application/json"
 
@@ -256,6 +256,30 @@ def test_cache_entry_expires_after_its_ttl(server: LocalServer) -> None:
     now[0] += 2
     cached.fetch(server.url("/doc"), accept=JSON)
     assert server.hits == {"/doc": 2}
+
+
+def test_cache_keeps_an_answer_no_longer_than_its_max_age(server: LocalServer) -> None:
+    server.routes |= {
+        "/list-60": Route(b"{}", headers={"Cache-Control": "public, max-age=60"}),
+        "/no-store": Route(b"{}", headers={"Cache-Control": "no-store"}),
+    }
+    now = [1000.0]
+    cached = resolver(cache_ttl=300, clock=lambda: now[0])
+    for _ in range(2):
+        cached.fetch(server.url("/list-60"), accept=JSON)
+        cached.fetch(server.url("/no-store"), accept=JSON)
+    assert server.hits == {"/list-60": 1, "/no-store": 2}
+    now[0] += 61  # past the answer's max-age, well within the resolver's own ttl
+    cached.fetch(server.url("/list-60"), accept=JSON)
+    assert server.hits["/list-60"] == 2
+
+
+def test_max_age_reads_cache_control() -> None:
+    assert max_age(None) is None and max_age("public") is None
+    assert max_age("public, max-age=60") == 60
+    assert max_age('max-age="30"') == 30
+    assert max_age("max-age=soon") == 0  # malformed means stale (RFC 9111 §4.2.1)
+    assert max_age("no-cache, max-age=600") == 0
 
 
 def test_cache_evicts_the_least_recently_used(server: LocalServer) -> None:
