@@ -12,7 +12,7 @@ from flask import Flask, Response, g, request
 from issuer import clock, errors, i18n, tasks
 from issuer.db import db
 from issuer.extensions import api, limiter
-from issuer.keys.master import load_cipher
+from issuer.keys.master import check_stored_keys, load_cipher
 from issuer.settings import Settings
 from verifier.http import HttpResolver
 
@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None =
     app.extensions["master_cipher"] = load_cipher(settings)
     clock.init_app(app, clock_)
     db.init_app(app, settings.database_url)
+    # A lost or wrong master key stops start-up here, not at every award with a 500.
+    check_stored_keys(db.state(app).engine, app.extensions["master_cipher"])
     errors.init_app(app)
     i18n.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs())

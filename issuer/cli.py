@@ -1,4 +1,5 @@
-"""Operator commands: `flask --app wsgi migrate | seed-demo | create-admin | settings`."""
+"""Operator commands: `flask --app wsgi migrate | seed-demo | create-admin | settings |
+rotate-master-key`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from issuer.accounts import services as accounts
 from issuer.accounts.roles import CLIENT_SCOPES, Role
 from issuer.audit.services import SYSTEM
 from issuer.db import db
+from issuer.keys import services as keys
+from issuer.keys.master import MasterKeyError, master_keys
 from issuer.settings import describe
 from issuer.tenants import services as tenants
 from issuer.tenants.models import Tenant
@@ -117,6 +120,21 @@ def settings_command() -> None:
         click.echo(f"{name}\t{default}\t{help_text}")
 
 
+@click.command("rotate-master-key")
+@with_appcontext
+def rotate_master_key_command() -> None:
+    """Re-encrypt every issuer key under the first CERTIFIKATION_MASTER_KEY."""
+    try:
+        moved, kept = keys.reencrypt_all(master_keys(current_app.extensions["settings"]))
+    except MasterKeyError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"Re-encrypted {moved} issuer key(s) under the first CERTIFIKATION_MASTER_KEY "
+        f"({kept} already were); the other master keys can now be removed."
+    )
+
+
 def init_app(app: Flask) -> None:
     for command in (
         migrate_command,
@@ -124,5 +142,6 @@ def init_app(app: Flask) -> None:
         seed_demo_command,
         create_admin_command,
         settings_command,
+        rotate_master_key_command,
     ):
         app.cli.add_command(command)

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import quote
 
-from cryptography.fernet import MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from flask import current_app
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from issuer import clock
 from issuer.audit import services as audit
 from issuer.db import db
-from issuer.keys.master import decrypt
+from issuer.keys.master import MasterKeyError, decrypt
 from issuer.keys.models import IssuerKey
 from issuer.settings import Settings
 from issuer.tenants.models import Issuer
@@ -85,6 +85,38 @@ def rotate(issuer: Issuer, algorithm: Algorithm, actor: audit.Actor) -> IssuerKe
     db.session.flush()
     audit.record(actor, "key.rotate", key, tenant_id=issuer.tenant_id, algorithm=algorithm)
     return key
+
+
+def reencrypt_all(master_keys: list[Fernet]) -> tuple[int, int]:
+    """Re-encrypt every stored private key under the first master key, so others can go.
+
+    Returns:
+        How many keys were re-encrypted, and how many the first key already encrypted.
+
+    Raises:
+        MasterKeyError: Naming keys no master key opens; then nothing is changed.
+    """
+    first, cipher = master_keys[0], MultiFernet(master_keys)
+    moved, kept, unreadable = 0, 0, []
+    for key in db.session.scalars(select(IssuerKey).order_by(IssuerKey.created_at)):
+        try:
+            first.decrypt(key.encrypted_private_key)
+        except InvalidToken:
+            pass
+        else:
+            kept += 1
+            continue
+        try:
+            key.encrypted_private_key = cipher.rotate(key.encrypted_private_key)
+        except InvalidToken:
+            unreadable.append(key.id)
+        else:
+            moved += 1
+    if unreadable:
+        db.session.rollback()
+        raise MasterKeyError(unreadable)
+    db.session.flush()
+    return moved, kept
 
 
 def keys_of(issuer: Issuer, *, active_only: bool = False) -> list[IssuerKey]:
