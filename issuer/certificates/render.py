@@ -44,6 +44,7 @@ LABELS = {
     "en": {
         "certifies": "This certifies that",
         "completed": "has successfully completed",
+        "completed_unnamed": "This certifies the successful completion of",
         "signature": "Signature of",
         "qr": "QR code linking to",
         "verify": "Verify this certificate at",
@@ -52,6 +53,7 @@ LABELS = {
     "fr": {
         "certifies": "Nous certifions que",
         "completed": "a réussi",
+        "completed_unnamed": "Nous certifions la réussite de",
         "signature": "Signature de",
         "qr": "Code QR menant à",
         "verify": "Vérifiez ce certificat sur",

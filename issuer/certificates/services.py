@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -138,6 +138,17 @@ def certificate(credential: Credential) -> CertificatePdf:
         assert stored is not None
         return stored
     return row
+
+
+def without_name(credential: Credential, stored: CertificatePdf) -> bytes:
+    """The certificate without the earner's name, for the public when the earner hid it.
+
+    Nothing is attached either, since the signed credential names the earner. It uses the
+    stored certificate's template and is drawn each time (the earner's choice can change).
+    """
+    data = replace(certificate_data(credential), recipient_name="")
+    html = render.render_html(data, template=stored.template_name)
+    return render.render_pdf(html, template=stored.template_name)
 
 
 def count_download(credential_id: uuid.UUID) -> None:

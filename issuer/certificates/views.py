@@ -14,7 +14,7 @@ from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
 from issuer.certificates import services
 from issuer.db import db, get_or_404
-from issuer.earners.services import public_credential
+from issuer.earners.services import display_of, public_credential, requested_by_earner
 from issuer.extensions import Blueprint
 from issuer.issuance.models import Achievement
 from issuer.tenants.models import Issuer
@@ -41,13 +41,25 @@ def _pdf(data: bytes, filename: str, *, cache: str) -> Response:
 
 @public.get("/c/<uuid:credential_id>/certificate.pdf")
 def certificate(credential_id: uuid.UUID) -> Response:
-    """The credential's certificate, rendered on first download and then kept; counted."""
+    """The credential's certificate, rendered on first download and then kept; counted.
+
+    When the earner hid their name, others get it without the name and without the signed
+    credential attached (which names them); the earner, signed in, still gets it whole.
+    """
     credential = public_credential(credential_id)
     stored = services.certificate(credential)
     services.count_download(credential.id)
     db.session.commit()
-    # private: a shared cache would swallow the downloads the ratio metric counts
-    return _pdf(stored.pdf, f"certificate-{credential_id}.pdf", cache="private, max-age=300")
+    filename = f"certificate-{credential_id}.pdf"
+    if display_of(credential).show_name:
+        # private: a shared cache would swallow the downloads the ratio metric counts
+        response = _pdf(stored.pdf, filename, cache="private, max-age=300")
+    elif requested_by_earner(credential):
+        response = _pdf(stored.pdf, filename, cache="private, no-store")
+    else:
+        response = _pdf(services.without_name(credential, stored), filename, cache="no-cache")
+    response.headers["Vary"] = "Authorization"
+    return response
 
 
 class DownloadStatsSchema(ma.Schema):

@@ -13,7 +13,10 @@ class DisplaySchema(ma.Schema):
         metadata={"description": "Every public URL of the credential answers 404 to others."}
     )
     show_name = ma.fields.Boolean(
-        metadata={"description": "Show your name on the public page and share image."}
+        metadata={
+            "description": "Show your name on the public page, share image and PDF; the "
+            "signed credential and the badges baked with it always carry it."
+        }
     )
     show_evidence = ma.fields.Boolean(metadata={"description": "List evidence on the page."})
 

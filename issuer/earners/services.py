@@ -91,7 +91,7 @@ def public_credential(credential_id: uuid.UUID) -> Credential:
         raise NotFound("No such credential.")
     if not display_of(credential).hidden:
         return credential
-    if "Authorization" in request.headers and is_earner(access.authenticate().user, credential):
+    if requested_by_earner(credential):
 
         @after_this_request
         def _private(response: Response) -> Response:
@@ -100,6 +100,11 @@ def public_credential(credential_id: uuid.UUID) -> Credential:
 
         return credential
     raise NotFound("No such credential.")
+
+
+def requested_by_earner(credential: Credential) -> bool:
+    """Whether this request carries the bearer token of `credential`'s own earner."""
+    return "Authorization" in request.headers and is_earner(access.authenticate().user, credential)
 
 
 def set_display(actor: audit.Actor, credential: Credential, changes: dict[str, bool]) -> Display:

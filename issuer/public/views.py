@@ -93,6 +93,7 @@ def _page(stored: Credential) -> Response:
         "public/credential.html",
         **context,
         superseded_by=where.credential(replacement) if replacement else None,
+        name_hidden=not shown.show_name,
         issuer_row=issuer,
         # 96 px on the page: 2x renditions, never a full upload (the phone budget is 100 KB).
         logo_url=f"{where.image(issuer.logo_id)}/w192" if issuer.logo_id else None,
