@@ -79,6 +79,12 @@ class ResolutionError(VerifierError):
     slug = "resolution-failed"
 
 
+class UnknownVerificationMethod(ResolutionError):
+    """A DID or controller document was found but lists no method of that id."""
+
+    slug = "unknown-verification-method"
+
+
 class FetchRefused(ResolutionError):
     """A fetch was refused before any connection: private address, bad scheme, no network."""
 

@@ -122,6 +122,11 @@ class HttpResolver:
                     self._cache.popitem(last=False)
         return body
 
+    def forget(self, url: str, *, accept: str) -> None:
+        """Drop the cached answer for ``url`` (fragment dropped), so the next fetch goes out."""
+        with self._lock:
+            self._cache.pop((url.partition("#")[0], accept), None)
+
     def _follow(self, url: str, accept: str) -> tuple[bytes, float | None]:
         """GET ``url``, following at most MAX_REDIRECTS redirects, each target vetted anew.
 

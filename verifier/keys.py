@@ -21,10 +21,10 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from verifier.did_key import resolve_did_key
-from verifier.errors import InvalidKey, InvalidProof, ResolutionError
+from verifier.errors import InvalidKey, InvalidProof, ResolutionError, UnknownVerificationMethod
 from verifier.http import fetch_json
 from verifier.multikey import PublicKey, decode_public_key, jwk_thumbprint, public_key_from_jwk
-from verifier.resolver import Resolver
+from verifier.resolver import Forgetting, Resolver
 
 DID_ACCEPT = "application/did+ld+json, application/did+json, application/json;q=0.9"
 KEY_ACCEPT = (
@@ -85,11 +85,15 @@ def resolve_key(reference: str, *, resolver: Resolver) -> ResolvedKey:
     if base.startswith("did:jwk:"):
         return _from_controller_document(resolve_did_jwk(base), reference, base)
     if base.startswith("did:web:"):
-        url = did_web_url(base)
-        document = fetch_json(resolver, url, accept=DID_ACCEPT)
-        if document.get("id") != base:
-            raise ResolutionError(f"{url} is the document of {document.get('id')!r}, not {base}")
-        return _from_controller_document(document, reference, base)
+        try:
+            return _from_controller_document(_did_web_document(base, resolver), reference, base)
+        except UnknownVerificationMethod:
+            if not isinstance(resolver, Forgetting):
+                raise
+            # A key newer than a cached copy (a rotation): read the document once more, as
+            # JWKS clients refetch on an unknown `kid`.
+            resolver.forget(did_web_url(base), accept=DID_ACCEPT)
+            return _from_controller_document(_did_web_document(base, resolver), reference, base)
     if base.startswith("did:"):
         method = base.split(":")[1]
         raise ResolutionError(
@@ -245,6 +249,15 @@ def key_from_method(method: Mapping[str, Any], *, id: str) -> ResolvedKey:
     return ResolvedKey(id, controller if isinstance(controller, str) else None, public_key, method)
 
 
+def _did_web_document(did: str, resolver: Resolver) -> dict[str, Any]:
+    """Fetch the DID document of a did:web and check it is that DID's."""
+    url = did_web_url(did)
+    document = fetch_json(resolver, url, accept=DID_ACCEPT)
+    if document.get("id") != did:
+        raise ResolutionError(f"{url} is the document of {document.get('id')!r}, not {did}")
+    return document
+
+
 def _from_controller_document(
     document: Mapping[str, Any], reference: str, base: str
 ) -> ResolvedKey:
@@ -259,7 +272,9 @@ def _from_controller_document(
     if "#" in reference:
         method = methods.get(reference)
         if method is None:
-            raise ResolutionError(f"{base}'s document has no verification method {reference}")
+            raise UnknownVerificationMethod(
+                f"{base}'s document has no verification method {reference}"
+            )
         return _with_controller(key_from_method(method, id=reference), document)
     if len(methods) != 1:
         raise ResolutionError(

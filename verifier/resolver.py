@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from verifier.errors import FetchRefused
 
@@ -11,6 +11,13 @@ class Resolver(Protocol):
     """Fetches a URL's bytes; raises ResolutionError (FetchRefused for refusals)."""
 
     def fetch(self, url: str, *, accept: str) -> bytes: ...
+
+
+@runtime_checkable
+class Forgetting(Protocol):
+    """A caching resolver that can drop one answer, so the next fetch of it goes out again."""
+
+    def forget(self, url: str, *, accept: str) -> None: ...
 
 
 class Offline:

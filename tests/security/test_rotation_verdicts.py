@@ -43,6 +43,7 @@ class Live:
     issuer: uuid.UUID
     admin: dict[str, str]
     credential: uuid.UUID
+    factories: Factories
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         return self.send(urllib.request.Request(self.url + path, headers=headers or {}))
@@ -94,7 +95,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
         issuer = factories.issuer(tenant)
         admin = factories.person(tenant, [Role.ISSUER_ADMIN]).headers
         credential = factories.credential(factories.achievement(issuer))
-        yield Live(url, clock, issuer, admin, credential)
+        yield Live(url, clock, issuer, admin, credential, factories)
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -197,6 +198,24 @@ def test_lists_move_to_the_new_key_once_every_cached_did_document_has_expired(
     _, late = live.get(path)
     assert json.loads(late)["proof"][0]["verificationMethod"] == new_method
     assert set(_verdicts(live, outside).values()) == {"verified"}
+
+
+def test_a_credential_signed_by_the_new_key_verifies_where_the_old_did_is_cached(
+    live: Live,
+) -> None:
+    outside = HttpResolver(allow_loopback=True, loopback_http=True, clock=_Monotonic())
+    assert _verdicts(live, outside)["outside"] == "verified"  # caches the DID document
+    status, _ = live.post(
+        f"/api/v1/issuers/{live.issuer}/keys",
+        json.dumps({"algorithm": "Ed25519"}).encode(),
+        "application/json",
+        live.admin,
+    )
+    assert status == 201
+    newer = live.factories.credential(live.factories.achievement(live.issuer))
+    _, document = live.get(f"/c/{newer}/credential.json")
+    report = verify(document, resolver=outside)  # the proof names a key the cache lacks
+    assert report.verified, report.as_dict()["checks"]
 
 
 class _Monotonic:

@@ -130,6 +130,23 @@ def test_did_web_over_plain_http_for_a_local_issuer() -> None:
         assert resolve_key(f"{did}#ed", resolver=resolver).public_key == ED25519
 
 
+def test_did_web_refetches_a_cached_document_once_for_an_unknown_method() -> None:
+    with LocalServer({}) as server:
+        did = f"did:web:localhost%3A{server.port}"
+        old = {"id": "#old", "type": "Multikey", "publicKeyMultibase": MULTIBASE}
+        server.routes["/.well-known/did.json"] = _json_route(did_document(did, old))
+        resolver = HttpResolver(allow_loopback=True, loopback_http=True)
+        resolve_key(f"{did}#old", resolver=resolver)  # cached
+        rotated = {"id": "#new", "type": "JsonWebKey", "publicKeyJwk": public_key_to_jwk(RSA)}
+        server.routes["/.well-known/did.json"] = _json_route(did_document(did, old, rotated))
+        assert resolve_key(f"{did}#new", resolver=resolver).public_key == RSA
+        assert resolve_key(f"{did}#new", resolver=resolver).public_key == RSA
+        assert server.hits == {"/.well-known/did.json": 2}
+        with pytest.raises(ResolutionError, match="has no verification method"):
+            resolve_key(f"{did}#never", resolver=resolver)
+        assert server.hits == {"/.well-known/did.json": 3}  # one more fetch, no loop
+
+
 def test_did_web_document_for_another_did_is_refused() -> None:
     resolver = DocumentResolver(
         {"https://issuer.test/.well-known/did.json": did_document("did:web:evil.test")}
