@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, Response, g, request
 
-from issuer import clock, errors, i18n, tasks
+from issuer import clock, errors, i18n, tasks, transactions
 from issuer.db import db
 from issuer.extensions import api, limiter
 from issuer.keys.master import check_stored_keys, load_cipher
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None =
 
     app.extensions["master_cipher"] = load_cipher(settings)
     clock.init_app(app, clock_)
-    db.init_app(app, settings.database_url)
+    db.init_app(app, settings.database_url, busy_timeout=settings.db_busy_timeout)
     # A lost or wrong master key stops start-up here, not at every award with a 500.
     check_stored_keys(db.state(app).engine, app.extensions["master_cipher"])
     errors.init_app(app)
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None =
         allow_loopback=settings.allow_loopback, loopback_http=settings.allow_loopback
     )
     _register(app)
+    transactions.init_app(app)  # after every view exists
     app.before_request(_assign_request_id)
     app.after_request(_finish_response)
     return app

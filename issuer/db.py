@@ -69,8 +69,13 @@ class _State:
     sessionmaker: sessionmaker[Session]
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys and real SAVEPOINT support."""
+def make_engine(url: str, *, busy_timeout: float = 5.0) -> Engine:
+    """Create an engine; SQLite gets foreign keys, real SAVEPOINTs and concurrent writers.
+
+    SQLite: the WAL journal lets readers run beside the one writer, and a writer that finds
+    the database locked waits up to `busy_timeout` seconds instead of failing at once (a
+    transaction that read first fails at once; transactions.unit_of_work runs it again).
+    """
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"check_same_thread": False})
@@ -81,6 +86,7 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -103,8 +109,8 @@ class Database:
             scopefunc=_app_context_id,
         )
 
-    def init_app(self, app: Flask, url: str) -> None:
-        engine = make_engine(url)
+    def init_app(self, app: Flask, url: str, *, busy_timeout: float = 5.0) -> None:
+        engine = make_engine(url, busy_timeout=busy_timeout)
         app.extensions["sqlalchemy"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
         app.teardown_appcontext(self._remove)
 

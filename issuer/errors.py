@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, current_app, g, json
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,16 @@ class RateLimited(IssuerError):
     slug, status, title = "rate-limited", 429, "Too many requests"
 
 
+class ServiceBusy(IssuerError):
+    """The database is busy with other writes; send the same request again after Retry-After."""
+
+    slug, status, title = "service-busy", 503, "Busy, try again shortly"
+
+    def __init__(self, detail: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"Retry-After": "2"})
+        super().__init__(detail, **kwargs)
+
+
 _HTTP_SLUGS: dict[int, type[IssuerError]] = {
     400: BadRequest,
     401: Unauthorized,
@@ -137,6 +147,7 @@ _HTTP_SLUGS: dict[int, type[IssuerError]] = {
     415: UnsupportedMediaType,
     422: ValidationError,
     429: RateLimited,
+    503: ServiceBusy,
 }
 
 
@@ -237,6 +248,17 @@ def init_app(app: Flask) -> None:
         # A concurrent request won a uniqueness race that the service checked for first.
         db.session.rollback()
         return problem(Conflict("This conflicts with a record that was just created."))
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError) -> Response:
+        # What transactions.unit_of_work could not (or must not) run again: never a 500.
+        from issuer.transactions import transient
+
+        if transient(exc) is None:
+            return _unexpected(exc)
+        log.warning("transient database failure (request %s): %s", g.get("request_id"), exc.orig)
+        db.session.rollback()
+        return problem(ServiceBusy("Other changes held the records this one needs; retry it."))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -62,6 +62,20 @@ class Settings:
             "CERTIFIKATION_MASTER_KEY_FILE", "Debug only: where the dev master key is kept."
         ),
     )
+    db_busy_timeout: int = field(
+        default=5,
+        metadata=_env(
+            "CERTIFIKATION_DB_BUSY_TIMEOUT",
+            "Seconds a SQLite write waits for another's lock before answering 503.",
+        ),
+    )
+    db_retries: int = field(
+        default=3,
+        metadata=_env(
+            "CERTIFIKATION_DB_RETRIES",
+            "Times a request is re-run after a PostgreSQL deadlock or serialisation failure.",
+        ),
+    )
     redis_url: str | None = field(
         default=None,
         metadata=_env("REDIS_URL", "Redis for shared rate-limit counters (memory if unset)."),
@@ -227,6 +241,7 @@ class Settings:
             ("CERTIFIKATION_CANON_MAX_STEPS", self.canon_max_steps),
             ("CERTIFIKATION_MAX_ENDORSEMENTS", self.max_endorsements),
             ("CERTIFIKATION_ENDORSEMENT_DEADLINE", self.endorsement_deadline),
+            ("CERTIFIKATION_DB_BUSY_TIMEOUT", self.db_busy_timeout),
         ):
             if value <= 0:
                 raise SettingsError(f"{name} must be a positive whole number, got {value}")
@@ -240,6 +255,10 @@ class Settings:
         percent = self.cert_pass_percent
         if not (percent.is_finite() and 0 < percent <= 100):
             raise SettingsError(f"CERT_PASS_PERCENT must be in (0, 100], got {percent}")
+        if self.db_retries < 0:
+            raise SettingsError(
+                f"CERTIFIKATION_DB_RETRIES must be 0 or more, got {self.db_retries}"
+            )
         if self.quiz_retry_cooldown_min < 0:
             raise SettingsError(
                 f"QUIZ_RETRY_COOLDOWN_MIN must be 0 or more, got {self.quiz_retry_cooldown_min}"
