@@ -23,7 +23,7 @@ from issuer.settings import Settings
 from tests.factories import Factories
 from verifier.resolver import Offline
 
-pytest_plugins = ["tests.mailbox"]
+pytest_plugins = ["tests.mailbox", "tests.committing"]
 
 MASTER_KEY = Fernet.generate_key().decode()
 

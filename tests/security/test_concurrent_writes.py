@@ -10,112 +10,26 @@ import os
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from flask import Flask
-from sqlalchemy import Engine, create_engine, make_url, select, text, update
+from sqlalchemy import Engine, select, text, update
 
-from issuer import create_app, migrate
 from issuer.accounts.roles import Role
 from issuer.db import db
 from issuer.issuance.models import Credential
 from issuer.learning.automated_evaluation.models import Evaluation
-from issuer.settings import Settings
 from issuer.tenants.models import Tenant
 from issuer.transactions import unit_of_work
+from tests.committing import answered, at_once
 from tests.factories import Factories
 from tests.issuer.learning.test_peer_validation import STEPS
-
-ANSWERS = {200, 201, 204, 409, 503}
-
-
-@pytest.fixture(scope="module")
-def own_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A migrated database these tests may commit to: a temp SQLite file or a fresh schema."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('concurrent')}/writes.sqlite3"
-        return
-    schema = f"test_cw_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
-@pytest.fixture(scope="module")
-def migrated(own_database: str) -> str:
-    app = create_app(_settings(own_database))
-    migrate.upgrade(db.state(app).engine)
-    db.state(app).engine.dispose()
-    return own_database
-
-
-_MASTER_KEY = Fernet.generate_key().decode()
-
-
-def _settings(url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "secret_key": "test-secret-" + "x" * 32,
-        "database_url": url,
-        "public_url": "https://certs.example.test",
-        "master_keys": (_MASTER_KEY,),
-    }
-    return Settings(**{**values, **overrides})
-
-
-@pytest.fixture
-def live(migrated: str, tmp_path: Any) -> Iterator[Callable[..., Flask]]:
-    """Build an app on the committing database, with settings overridden as given."""
-    made: list[Flask] = []
-
-    def build(**overrides: Any) -> Flask:
-        app = create_app(_settings(migrated, evidence_dir=tmp_path / "evidence", **overrides))
-        app.testing = True
-        made.append(app)
-        return app
-
-    yield build
-    for app in made:
-        db.state(app).engine.dispose()
 
 
 def _engine(app: Flask) -> Engine:
     return db.state(app).engine
-
-
-def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run `calls` in threads released together; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        results[i] = calls[i]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-def _answered(response: Any) -> None:
-    """A response is one of the answers a client can act on; 503 says when to come back."""
-    assert response.status_code in ANSWERS, (response.status_code, response.get_data(True))
-    if response.status_code == 503:
-        assert response.mimetype == "application/problem+json"
-        assert int(response.headers["Retry-After"]) > 0
 
 
 def test_concurrent_awards_and_edits_all_answer_and_store_distinct_slots(
@@ -163,10 +77,10 @@ def test_concurrent_awards_and_edits_all_answer_and_store_distinct_slots(
 
         return run
 
-    results = _at_once([award(n) for n in range(6)] + [edit(n) for n in range(2)])
+    results = at_once([award(n) for n in range(6)] + [edit(n) for n in range(2)])
     responses = [r for batch in results for r in batch]
     for response in responses:
-        _answered(response)
+        answered(response)
     awarded = [r.json["id"] for r in responses[:18] if r.status_code == 201]
     assert awarded, Counter(r.status_code for r in responses)
     with app.app_context():
@@ -202,7 +116,7 @@ def test_two_mentors_deciding_at_once_one_wins_the_other_hears_already_decided(
                 headers=who.headers,
             )
 
-        first, second = _at_once(
+        first, second = at_once(
             [lambda: decide(mentors[0], "approved"), lambda: decide(mentors[1], "rejected")]
         )
         statuses = sorted([first.status_code, second.status_code])
@@ -233,7 +147,7 @@ def test_a_write_behind_a_long_transaction_proceeds_or_answers_503(
             headers=lms.headers,
         )
         long_import.rollback()
-    _answered(r)
+    answered(r)
     if engine.dialect.name == "postgresql":
         assert r.status_code == 201  # row locks: another tenant's import holds nothing of ours
     else:
