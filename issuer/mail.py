@@ -32,6 +32,14 @@ def deliver(to: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
-@shared_task(name="mail.deliver", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# Retries wait at most a minute: a countdown past the broker's visibility timeout would be
+# handed to a second worker, and the mail sent twice.
+@shared_task(
+    name="mail.deliver",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=5,
+)
 def deliver_task(to: str, subject: str, body: str) -> None:
     deliver(to, subject, body)

@@ -87,6 +87,13 @@ class Settings:
     celery_result_backend: str | None = field(
         default=None, metadata=_env("CELERY_RESULT_BACKEND", "Optional Celery result backend.")
     )
+    task_visibility_timeout: int = field(
+        default=300,
+        metadata=_env(
+            "CERTIFIKATION_TASK_VISIBILITY_TIMEOUT",
+            "Seconds before a Redis broker hands a task whose worker died to another worker.",
+        ),
+    )
     user_token_ttl: int = field(
         default=3600,
         metadata=_env("CERTIFIKATION_USER_TOKEN_TTL", "Seconds a login token is valid."),
@@ -242,6 +249,7 @@ class Settings:
             ("CERTIFIKATION_MAX_ENDORSEMENTS", self.max_endorsements),
             ("CERTIFIKATION_ENDORSEMENT_DEADLINE", self.endorsement_deadline),
             ("CERTIFIKATION_DB_BUSY_TIMEOUT", self.db_busy_timeout),
+            ("CERTIFIKATION_TASK_VISIBILITY_TIMEOUT", self.task_visibility_timeout),
         ):
             if value <= 0:
                 raise SettingsError(f"{name} must be a positive whole number, got {value}")

@@ -32,8 +32,17 @@ def init_app(app: Flask, settings: Settings) -> Celery:
         task_always_eager=embedded,
         task_eager_propagates=True,
         task_acks_late=True,  # a worker that dies mid-task leaves it for another
-        task_reject_on_worker_lost=True,
+        task_reject_on_worker_lost=True,  # a pool process killed mid-task: requeued at once
         worker_prefetch_multiplier=1,
+        # Redis hands an unacknowledged task to another worker after the visibility timeout
+        # (kombu's default, an hour, is how long a killed worker's work would wait). Tasks
+        # are idempotent and split into chunks that each end well inside it, and every
+        # worker sweeps for abandoned tasks every few seconds (kombu: only every 100 s).
+        broker_transport_options={
+            "visibility_timeout": settings.task_visibility_timeout,
+            "unacked_restore_interval": max(1, min(10, settings.task_visibility_timeout // 4)),
+            "unacked_restore_throttle": 1,
+        },
         task_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,

@@ -103,6 +103,9 @@ class Credential(IdMixin, Base):
     status_changed_at: Mapped[datetime | None]
     # Set when a corrected credential replaced this one (revoked with reason "superseded").
     superseded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("credentials.id"))
+    # What this award is for, when the caller names it ("enrolment:<id>"): unique, so a
+    # second award for the same thing, by any worker at any time, fails at the database.
+    award_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
 
 class CredentialStatusChange(IdMixin, Base):

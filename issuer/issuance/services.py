@@ -14,6 +14,8 @@ from typing import Any
 
 from blinker import Namespace
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from issuer import clock
 from issuer.accounts.services import normalise_email
@@ -183,8 +185,17 @@ def award(
     evidence: list[dict[str, Any]] | None = None,
     results: list[dict[str, Any]] | None = None,
     status_purpose: status.Purpose = "revocation",
+    award_key: str | None = None,
 ) -> Credential:
-    """Award the current version of `achievement`: build, sign and store every format."""
+    """Award the current version of `achievement`: build, sign and store every format.
+
+    With `award_key` (what the award is for, e.g. "enrolment:<id>") the award is idempotent:
+    when a credential with that key exists, committed by anyone, it is returned unchanged and
+    nothing new is signed; the key is unique in the database, so concurrent workers cannot
+    both store one.
+    """
+    if award_key is not None and (done := _awarded(award_key)) is not None:
+        return done
     valid_from = valid_from or clock.now()
     if valid_until is not None and valid_until <= valid_from:
         raise ValidationError(
@@ -192,21 +203,28 @@ def award(
             errors=[FieldError("must be after validFrom", pointer="#/validUntil")],
         )
     is_email = recipient["type"] == "email"
-    credential = _issue(
-        achievement,
-        current_version(achievement),
-        Recipient(
-            stored=_recipient(recipient),
-            name=recipient.get("name", ""),
-            subject_id=recipient.get("id") or f"urn:uuid:{uuid.uuid4()}",
-            email=normalise_email(recipient["identity"]) if is_email else None,
-        ),
-        valid_from=valid_from,
-        valid_until=valid_until,
-        evidence=evidence,
-        results=results,
-        status_purpose=status_purpose,
-    )
+    try:
+        with db.session.begin_nested():  # the loser of a race gives back its status slot too
+            credential = _issue(
+                achievement,
+                current_version(achievement),
+                Recipient(
+                    stored=_recipient(recipient),
+                    name=recipient.get("name", ""),
+                    subject_id=recipient.get("id") or f"urn:uuid:{uuid.uuid4()}",
+                    email=normalise_email(recipient["identity"]) if is_email else None,
+                ),
+                valid_from=valid_from,
+                valid_until=valid_until,
+                evidence=evidence,
+                results=results,
+                status_purpose=status_purpose,
+                award_key=award_key,
+            )
+    except IntegrityError:
+        if award_key is None or (done := _awarded(award_key)) is None:
+            raise
+        return done  # another worker stored it first: already done
     audit.record(
         actor,
         "credential.award",
@@ -217,6 +235,15 @@ def award(
     )
     credential_awarded.send(credential)
     return credential
+
+
+def _awarded(award_key: str) -> Credential | None:
+    """The credential stored for `award_key`, if any (as committed now, not as cached)."""
+    return db.session.scalar(
+        select(Credential)
+        .where(Credential.award_key == award_key)
+        .execution_options(populate_existing=True)
+    )
 
 
 def reissue(actor: audit.Actor, old: Credential, *, name: str) -> Credential:
@@ -271,6 +298,7 @@ def _issue(
     evidence: list[dict[str, Any]] | None,
     results: list[dict[str, Any]] | None,
     status_purpose: status.Purpose,
+    award_key: str | None = None,
 ) -> Credential:
     """Build, sign and store every format of one credential."""
     issuer = db.session.get(Issuer, achievement.issuer_id)
@@ -330,6 +358,7 @@ def _issue(
         ob2_json=json.dumps(hosted, ensure_ascii=False),
         ob2_jws=signing.ob2_signed_assertion(issuer, hosted, where),
         created_at=clock.now(),
+        award_key=award_key,
     )
     db.session.add(credential)
     db.session.flush()

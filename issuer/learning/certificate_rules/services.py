@@ -17,14 +17,12 @@ or removed, and nothing already issued ever changes.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from issuer import clock
@@ -241,7 +239,11 @@ paths.path_completed.connect(on_completion)
 
 
 def issue(record: CompletionIssuance) -> Credential | None:
-    """Issue the credential of a qualifying completion; on failure, record why (retried)."""
+    """Issue the credential of a qualifying completion; on failure, record why (retried).
+
+    The award is keyed by the enrolment, so however many workers reach the same completion,
+    the database holds one credential for it and the others link to that one.
+    """
     certificate = db.session.get(PathCertificate, record.path_certificate_id)
     enrolment = db.session.get(Enrolment, record.enrolment_id)
     assert certificate is not None and enrolment is not None
@@ -281,6 +283,7 @@ def _award(certificate: PathCertificate, enrolment: Enrolment) -> Credential:
         valid_from=enrolment.completed_at,
         results=results,
         evidence=_evidence(user, enrolment) or None,
+        award_key=f"enrolment:{enrolment.id}",
     )
     if certificate.template_version is not None:
         template = certificates.template_version(
@@ -294,53 +297,6 @@ def _award(certificate: PathCertificate, enrolment: Enrolment) -> Credential:
 def _evidence(user: User, enrolment: Enrolment) -> list[dict[str, Any]]:
     """The learner's portfolio items attached to the path, as OB 3.0 evidence."""
     return portfolio.evidence_for(user, paths.version_of(enrolment).path_id)
-
-
-# Failures, retries and the report of who is owed a credential ----------------------------
-
-
-OWED = ("queued", "failed")
-
-
-def owed(tenant_id: uuid.UUID | None = None, statuses: tuple[str, ...] = OWED) -> Select[Any]:
-    """Completions that qualified but hold no credential yet (queued or failed), oldest first."""
-    stmt = select(CompletionIssuance).where(CompletionIssuance.status.in_(statuses))
-    if tenant_id is not None:
-        stmt = stmt.where(CompletionIssuance.tenant_id == tenant_id)
-    return stmt.order_by(CompletionIssuance.decided_at, CompletionIssuance.id)
-
-
-@dataclass(frozen=True)
-class RetryResult:
-    issued: int
-    failed: int
-
-
-def retry_failed(tenant_id: uuid.UUID | None = None, *, limit: int = 1000) -> RetryResult:
-    """Issue what is owed (queued, or failed before), each with the certificate in force at
-    completion; the caller commits."""
-    issued = failed = 0
-    for record in db.session.scalars(owed(tenant_id).limit(limit)).all():
-        if issue(record) is None:
-            failed += 1
-        else:
-            issued += 1
-    return RetryResult(issued, failed)
-
-
-def issue_queued(tenant_id: uuid.UUID, *, chunk: int = 500) -> RetryResult:
-    """Issue every queued completion of a tenant, committing each chunk as it goes."""
-    issued = failed = 0
-    while True:
-        batch = db.session.scalars(owed(tenant_id, ("queued",)).limit(chunk)).all()
-        if not batch:
-            return RetryResult(issued, failed)
-        for record in batch:
-            if issue(record) is None:
-                failed += 1
-            else:
-                issued += 1
-        db.session.commit()
 
 
 # Explanations and dry runs ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from issuer.accounts.roles import Permission
 from issuer.db import db, get_or_404, page
 from issuer.errors import NotFound
 from issuer.extensions import Blueprint
-from issuer.learning.certificate_rules import engine, services
+from issuer.learning.certificate_rules import engine, owed, services
 from issuer.learning.certificate_rules.models import PathCertificate
 from issuer.learning.certificate_rules.schemas import (
     DecisionSchema,
@@ -141,17 +141,17 @@ class Owed(MethodView):
     def get(self, tenant_id: uuid.UUID, pagination_parameters: Any) -> list[Any]:
         """Learners who qualified but hold no credential yet (issuance failed), with why."""
         authorize(tenant_id)
-        return page(services.owed(tenant_id), pagination_parameters)
+        return page(owed.owed(tenant_id), pagination_parameters)
 
 
 @blp.route("/tenants/<uuid:tenant_id>/owed-credentials/retry")
 class RetryOwed(MethodView):
     @requires(Permission.CREDENTIALS_ISSUE)
     @blp.response(200, RetrySchema)
-    def post(self, tenant_id: uuid.UUID) -> services.RetryResult:
+    def post(self, tenant_id: uuid.UUID) -> owed.RetryResult:
         """Issue the owed credentials now (also done on a schedule)."""
         authorize(tenant_id)
-        result = services.retry_failed(tenant_id)
+        result = owed.retry_failed(tenant_id)
         db.session.commit()
         return result
 

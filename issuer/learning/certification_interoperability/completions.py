@@ -104,13 +104,20 @@ def import_completions(
 
 
 def _targets(tenant: Tenant, system: str) -> dict[str, _Target]:
-    """The tenant's mapped paths by external id; a mapping to another tenant's path is not."""
+    """The tenant's mapped paths by external id; a mapping to another tenant's path is not.
+
+    The paths stay locked until the import commits: a second import of the same rows waits,
+    then finds the first one's cohort and enrolments instead of making a second of each.
+    """
     mappings = by_external_id(tenant.id, system)
     found = db.session.scalars(
-        select(CertificationPath).where(
+        select(CertificationPath)
+        .where(
             CertificationPath.id.in_({m.path_id for m in mappings.values()}),
             CertificationPath.tenant_id == tenant.id,
         )
+        .order_by(CertificationPath.id)  # one locking order: two imports never deadlock
+        .with_for_update()
     )
     by_id = {p.id: p for p in found}
     published = {
