@@ -8,8 +8,10 @@ is stored under a unique award key, which also holds on SQLite (no row locks the
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,9 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from issuer import clock
+from issuer.accounts.models import Membership, User
+from issuer.accounts.roles import Role
 from issuer.audit.services import SYSTEM
 from issuer.db import db, get_or_404
 from issuer.issuance import services as issuance
@@ -168,3 +173,50 @@ def test_two_concurrent_retries_give_one_credential_per_completion(
     _all_done(web, program, ROWS, two_workers)
     counted = workers.counts(web, program.tenant)
     assert counted == (ROWS, ROWS, ROWS), f"credentials, issued, distinct held: {counted}"
+
+
+@needs_postgresql
+def test_the_same_file_posted_twice_at_once_enrols_and_queues_each_learner_once(
+    web: Flask,
+) -> None:
+    """The second import waits for the first one's lock on the path, then changes nothing.
+
+    The learners are known earners already, so nothing but the path's lock keeps the two
+    imports from making a cohort and an enrolment each (two completions per learner).
+    """
+    program = workers.program(web)
+    with web.app_context():
+        for n in range(ROWS):
+            user = User(
+                email=f"learner{n}@school.test",
+                name=f"Learner {n}",
+                is_platform_admin=False,
+                created_at=clock.now(),
+            )
+            user.memberships.append(
+                Membership(tenant_id=program.tenant, role=Role.EARNER, created_at=clock.now())
+            )
+            db.session.add(user)
+        db.session.commit()
+    body = workers.completions_csv(ROWS)
+    headers = {**program.admin.headers, "Content-Type": "text/csv"}
+    start = threading.Barrier(2)
+
+    def post() -> tuple[int, dict[str, int]]:
+        client = web.test_client()
+        start.wait()
+        response = client.post(program.completions_url, data=body, headers=headers)
+        return response.status_code, response.json
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: post(), range(2)))
+    assert [status for status, _ in answers] == [200, 200], answers
+    answers.sort(key=lambda answer: answer[1]["unchanged"])
+    assert (answers[0][1]["created"], answers[1][1]["unchanged"]) == (ROWS, ROWS)
+    with web.app_context():
+        decided = db.session.scalar(
+            select(func.count())
+            .select_from(CompletionIssuance)
+            .where(CompletionIssuance.tenant_id == program.tenant)
+        )
+    assert decided == ROWS  # one completion each: one credential each, once signed
