@@ -185,10 +185,11 @@ def test_the_same_file_posted_twice_at_once_enrols_and_queues_each_learner_once(
     imports from making a cohort and an enrolment each (two completions per learner).
     """
     program = workers.program(web)
+    domain = f"{program.tenant.hex[:12]}.test"  # accounts are global: no other test's
     with web.app_context():
         for n in range(ROWS):
             user = User(
-                email=f"learner{n}@school.test",
+                email=f"learner{n}@{domain}",
                 name=f"Learner {n}",
                 is_platform_admin=False,
                 created_at=clock.now(),
@@ -198,7 +199,7 @@ def test_the_same_file_posted_twice_at_once_enrols_and_queues_each_learner_once(
             )
             db.session.add(user)
         db.session.commit()
-    body = workers.completions_csv(ROWS)
+    body = workers.completions_csv(ROWS, domain)
     headers = {**program.admin.headers, "Content-Type": "text/csv"}
     start = threading.Barrier(2)
 

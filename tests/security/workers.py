@@ -96,11 +96,11 @@ def program(app: Flask) -> Program:
     return Program(tenant, factories.person(tenant, [Role.ISSUER_ADMIN]))
 
 
-def completions_csv(rows: int) -> bytes:
-    """An LMS's file of `rows` learners who completed the course."""
+def completions_csv(rows: int, domain: str = "school.test") -> bytes:
+    """An LMS's file of `rows` learners (learner<n>@`domain`) who completed the course."""
     lines = ["external_id,email,name,completed_at,score"]
     lines += [
-        f"{COURSE},learner{n}@school.test,Learner {n},2026-01-05T10:00:00Z,90" for n in range(rows)
+        f"{COURSE},learner{n}@{domain},Learner {n},2026-01-05T10:00:00Z,90" for n in range(rows)
     ]
     return ("\n".join(lines) + "\n").encode()
 
