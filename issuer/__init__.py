@@ -94,6 +94,7 @@ def _register(app: Flask) -> None:
     from issuer.earners import views as earners
     from issuer.images import views as images
     from issuer.issuance import views as issuance
+    from issuer.jobs import views as jobs
     from issuer.keys import views as keys
     from issuer.learning.automated_evaluation import views as evaluations
     from issuer.learning.certificate_rules import views as certificate_rules
@@ -127,6 +128,7 @@ def _register(app: Flask) -> None:
         validations,
         portfolios,
         interop,
+        jobs,
     ):
         for blueprint in module.API_BLUEPRINTS:
             api.register_blueprint(blueprint)

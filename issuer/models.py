@@ -9,6 +9,7 @@ from issuer.db import Base
 from issuer.earners.models import CredentialDisplay, NameChangeRequest
 from issuer.images.models import Image
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
+from issuer.jobs.models import Job
 from issuer.keys.models import IssuerKey
 from issuer.learning.automated_evaluation.models import Evaluation, Question, Quiz, Rubric
 from issuer.learning.certificate_rules.models import CompletionIssuance, PathCertificate
@@ -51,6 +52,7 @@ __all__ = [
     "Invitation",
     "Issuer",
     "IssuerKey",
+    "Job",
     "LearningPolicy",
     "Membership",
     "NameChangeRequest",

@@ -21,6 +21,7 @@ from issuer.db import db, get_or_404
 from issuer.earners import services as earners
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement, Credential
+from issuer.jobs import services as jobs
 from issuer.learning.automated_evaluation import services as evaluations
 from issuer.learning.certificate_rules import services as certificate_rules
 from issuer.learning.certification_interoperability import services as interop
@@ -331,3 +332,10 @@ class Factories:
             row = certificate_rules.attach(SYSTEM, path, data)
             db.session.commit()
             return row.id
+
+    def job(self, tenant_id: uuid.UUID) -> uuid.UUID:
+        """A queued background job of `tenant_id` (a retry of owed credentials)."""
+        with self.app.app_context():
+            job = jobs.create(SYSTEM, tenant_id, "owed-retry")
+            db.session.commit()
+            return job.id

@@ -104,4 +104,5 @@ def test_beat_schedules_tasks_the_worker_app_registers(
     schedule = worker.celery.conf.beat_schedule
     assert {entry["task"] for entry in schedule.values()} >= {"certificates.retry_owed"}
     assert all(entry["task"] in worker.celery.tasks for entry in schedule.values())
+    assert {"certificates.issue_queued", "jobs.run"} <= set(worker.celery.tasks)
     db.state(worker.flask_app).engine.dispose()

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import Select, select, tuple_
 
 from issuer.db import db
+from issuer.jobs import services as jobs
+from issuer.jobs.models import Job
 from issuer.learning.certificate_rules.models import CompletionIssuance
 from issuer.learning.certificate_rules.services import issue
 
@@ -79,3 +81,16 @@ def issue_queued(tenant_id: uuid.UUID, *, limit: int = CHUNK) -> RetryResult:
     """Issue up to `limit` of a tenant's queued completions that no one else is issuing;
     the caller commits (a bulk import's task, a chunk per transaction)."""
     return _issue_all(claim(("queued",), tenant_id=tenant_id, limit=limit))
+
+
+@jobs.runner("owed-retry")
+def _run_retry(job: Job) -> dict[str, int]:
+    """A tenant's owed credentials retried as a background job, a committed chunk at a time."""
+    issued = failed = 0
+    after: Cursor | None = None
+    while True:
+        result = retry_failed(job.tenant_id, limit=CHUNK, after=after)
+        db.session.commit()
+        issued, failed, after = issued + result.issued, failed + result.failed, result.last
+        if result.claimed < CHUNK:
+            return {"issued": issued, "failed": failed}

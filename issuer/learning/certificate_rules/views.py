@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 
 from issuer.accounts.access import authorize, requires
@@ -12,6 +13,8 @@ from issuer.accounts.roles import Permission
 from issuer.db import db, get_or_404, page
 from issuer.errors import NotFound
 from issuer.extensions import Blueprint
+from issuer.jobs import services as jobs
+from issuer.jobs.views import accepted, wants_async
 from issuer.learning.certificate_rules import engine, owed, services
 from issuer.learning.certificate_rules.models import PathCertificate
 from issuer.learning.certificate_rules.schemas import (
@@ -148,9 +151,17 @@ class Owed(MethodView):
 class RetryOwed(MethodView):
     @requires(Permission.CREDENTIALS_ISSUE)
     @blp.response(200, RetrySchema)
-    def post(self, tenant_id: uuid.UUID) -> owed.RetryResult:
-        """Issue the owed credentials now (also done on a schedule)."""
-        authorize(tenant_id)
+    @blp.alt_response(202, description="With `Prefer: respond-async`: the job to poll.")
+    def post(self, tenant_id: uuid.UUID) -> owed.RetryResult | Response:
+        """Issue the owed credentials now (also done on a schedule).
+
+        With `Prefer: respond-async` the answer is 202 at once, its Location the job to poll.
+        """
+        actor = authorize(tenant_id).actor
+        if wants_async():
+            job = jobs.create(actor, tenant_id, "owed-retry")
+            db.session.commit()
+            return accepted(job)
         result = owed.retry_failed(tenant_id)
         db.session.commit()
         return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +72,21 @@ def from_json(body: Any, key: str) -> Table:
         else:
             _screen(table, index, row)
     return table
+
+
+def parse(
+    data: bytes, mimetype: str, key: str, *, columns: Sequence[str], required: Iterable[str]
+) -> Table:
+    """Rows sent as text/csv, or as a JSON object `{key: [rows]}`."""
+    if mimetype == "text/csv":
+        return from_csv(data, key, columns=columns, required=required)
+    try:
+        body = json.loads(data)
+    except RecursionError:
+        raise BadRequest("The JSON body is nested too deeply.") from None
+    except ValueError as exc:  # also bad UTF-8, and integers past Python's digit limit
+        raise BadRequest(f"The body is not valid JSON: {exc}.") from None
+    return from_json(body, key)
 
 
 def from_csv(data: bytes, key: str, *, columns: Sequence[str], required: Iterable[str]) -> Table:

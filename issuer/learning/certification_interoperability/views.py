@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -16,16 +15,14 @@ from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
 from issuer.db import db, get_or_404, page
 from issuer.errors import (
-    BadRequest,
     FieldError,
     NotAcceptable,
     UnsupportedMediaType,
     ValidationError,
 )
 from issuer.extensions import Blueprint
-from issuer.learning.certificate_rules import services as certificate_rules
-from issuer.learning.certificate_rules.tasks import issue_queued
-from issuer.learning.certification_interoperability import completions, exports, services, tables
+from issuer.jobs.views import accepted, wants_async
+from issuer.learning.certification_interoperability import background, exports, services, tables
 from issuer.learning.certification_interoperability.models import InteropMapping
 from issuer.learning.certification_interoperability.schemas import (
     COMPLETION_COLUMNS,
@@ -75,21 +72,19 @@ def _system(system: str) -> str:
 
 def _table(key: str, columns: Sequence[str], required: Sequence[str]) -> tables.Table:
     """The request's rows, sent as text/csv or as JSON `{key: [rows]}`."""
-    if request.mimetype == "text/csv":
-        return tables.from_csv(request.get_data(), key, columns=columns, required=required)
-    if not is_json_request(request):
+    _check_type()
+    return tables.parse(
+        request.get_data(), request.mimetype, key, columns=columns, required=required
+    )
+
+
+def _check_type() -> None:
+    if request.mimetype != "text/csv" and not is_json_request(request):
         sent = request.mimetype or "untyped bytes"
         raise UnsupportedMediaType(
             f"Send the rows as text/csv or as application/json, not {sent}.",
             headers={"Accept": ", ".join(OFFERED)},
         )
-    try:
-        body = json.loads(request.get_data())
-    except RecursionError:
-        raise BadRequest("The JSON body is nested too deeply.") from None
-    except ValueError as exc:  # also bad UTF-8, and integers past Python's digit limit
-        raise BadRequest(f"The body is not valid JSON: {exc}.") from None
-    return tables.from_json(body, key)
 
 
 def _wants_csv() -> bool:
@@ -202,23 +197,28 @@ class Completions(MethodView):
 
     @requires(Permission.PATHS_WRITE)
     @blp.response(200, ImportResultSchema)
+    @blp.alt_response(202, description="With `Prefer: respond-async`: the job to poll.")
     @blp.doc(**_rows_doc(CompletionRowsSchema))
-    def post(self, tenant_id: uuid.UUID, system: str) -> services.Imported:
+    def post(self, tenant_id: uuid.UUID, system: str) -> services.Imported | Response:
         """Enrol and complete learners an LMS reports, all rows or none; again changes nothing.
 
         Learners are found by email or created without a password, with the earner role.
         At most 100,000 rows; a CSV row is named by its spreadsheet row (the header is 1).
         Credentials owed by the path's attached certificate are signed after the import
-        commits (see GET /tenants/<tenant_id>/owed-credentials meanwhile).
+        commits (see GET /tenants/<tenant_id>/owed-credentials meanwhile). With
+        `Prefer: respond-async` the answer is 202 at once, its Location the job to poll.
         """
         actor = authorize(tenant_id).actor
         tenant, system = get_or_404(Tenant, tenant_id), _system(system)
+        if wants_async():  # a large file: answered at once, imported by a worker
+            _check_type()
+            job = background.queue_import(
+                actor, tenant, system, request.get_data(), request.mimetype
+            )
+            db.session.commit()
+            return accepted(job)
         table = _table("completions", COMPLETION_COLUMNS, ("external_id", "email"))
-        with certificate_rules.deferred():  # sign after the commit, not row by row in here
-            result = completions.import_completions(actor, tenant, system, table)
-        db.session.commit()
-        issue_queued.delay(str(tenant_id))  # a worker's job with a broker; in-process without
-        return result
+        return background.import_completions(actor, tenant, system, table)
 
 
 API_BLUEPRINTS = [blp]

@@ -235,6 +235,7 @@ def world(app: Flask, factories: Factories) -> World:
     factories.path_certificate(path_a, achievement_a)
     client_a = factories.client(tenant_a)
     invitation_a = factories.invitation(tenant_a)
+    job_a = factories.job(tenant_a)
     callers = [
         Caller("anonymous", {}, None),
         Caller(
@@ -273,6 +274,7 @@ def world(app: Flask, factories: Factories) -> World:
         "evaluation_id": str(evaluation_a),
         "enrolment_id": str(enrolment_a),
         "invitation_id": str(invitation_a),
+        "job_id": str(job_a),
     }
     connection = db.state(app).sessionmaker.kw["bind"]
     return World(callers, params, connection)
