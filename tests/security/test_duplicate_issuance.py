@@ -27,8 +27,8 @@ from issuer.audit.services import SYSTEM
 from issuer.db import db, get_or_404
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement, Credential
+from issuer.learning.certificate_rules import owed, tasks
 from issuer.learning.certificate_rules import services as certificate_rules
-from issuer.learning.certificate_rules import tasks
 from issuer.learning.certificate_rules.models import CompletionIssuance
 from issuer.learning.certification_interoperability import completions, tables
 from issuer.learning.certification_interoperability.schemas import COMPLETION_COLUMNS
@@ -100,6 +100,19 @@ def test_a_worker_that_read_the_owed_list_late_signs_nothing_more(
             certificate_rules.issue(record)
         db.session.commit()
     assert workers.counts(web, program.tenant) == (5, 5, 5)
+
+
+def test_a_retry_run_goes_on_after_the_last_completion_it_claimed(web: Flask) -> None:
+    """retry_owed hands its cursor to the next task: nothing before it is claimed again."""
+    program = workers.program(web)
+    body = workers.completions_csv(5, f"{program.tenant.hex[:12]}.test")
+    headers = {**program.admin.headers, "Content-Type": "text/csv"}
+    assert web.test_client().post(program.completions_url, data=body, headers=headers).json
+    with web.app_context():
+        every = owed.claim(("queued",), tenant_id=program.tenant)
+        cursor = (every[1].decided_at, every[1].id)
+        rest = owed.claim(("queued",), tenant_id=program.tenant, after=cursor)
+        assert [r.id for r in rest] == [r.id for r in every[2:]]
 
 
 # PostgreSQL with two real workers -------------------------------------------------------
