@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import uuid
@@ -13,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
+from pypdf import PdfReader
 from weasyprint import HTML
 
 from issuer.accounts.roles import Role
@@ -108,6 +110,17 @@ def test_certificate_shows_the_credential_in_its_template(
     assert str(world["credential"]) in html
     assert html.count("data:image/png;base64,") == 3  # logo, signature and QR code
     assert "mars 2026" in render.render_html(data, lang="fr")
+
+
+def test_text_copied_from_a_certificate_is_the_text_set(app: Flask, world: dict[str, Any]) -> None:
+    """No ligatures: an id or URL copied from the PDF ("…-9ffa-…") must not come out as a glyph."""
+    with app.app_context():
+        data = services.certificate_data(get_or_404(Credential, world["credential"]))
+    data = dataclasses.replace(data, credential_id="7a6e81e0-17d0-452e-9ffa-524dbea0a554")
+    document = render.render_pdf(render.render_html(data))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
+    assert "7a6e81e0-17d0-452e-9ffa-524dbea0a554" in "".join(text.split())
+    assert "certifies" in text
 
 
 def test_downloaded_certificate_verifies(client: FlaskClient, world: dict[str, Any]) -> None:
