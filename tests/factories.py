@@ -241,7 +241,7 @@ class Factories:
         with self.app.app_context():
             issuer = get_or_404(Issuer, issuer_id)
             tenant = get_or_404(Tenant, issuer.tenant_id)
-            path = paths.create_path(SYSTEM, tenant, issuer, visibility, {**PATH, **content})
+            path = paths.create_path(SYSTEM, tenant, issuer.id, visibility, {**PATH, **content})
             if published:
                 paths.submit(SYSTEM, path)
                 paths.publish(SYSTEM, path)

@@ -17,11 +17,12 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from issuer import clock
+from issuer import clock, references
 from issuer.accounts.services import normalise_email
 from issuer.audit import services as audit
 from issuer.db import db
 from issuer.errors import Conflict, FieldError, ValidationError
+from issuer.images.models import Image
 from issuer.issuance import documents, revocation, signing, status
 from issuer.issuance.documents import Urls
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
@@ -42,9 +43,15 @@ def urls() -> Urls:
 def create_achievement(
     actor: audit.Actor, issuer: Issuer, content: dict[str, Any], image_id: uuid.UUID | None = None
 ) -> Achievement:
-    """A new achievement of `issuer` with its first version."""
+    """A new achievement of `issuer` with its first version.
+
+    Raises:
+        Conflict: the issuer is archived.
+        UnknownReference: `image_id` names no image.
+    """
     if issuer.archived_at is not None:
         raise Conflict("This issuer is archived; it cannot define achievements.")
+    _check_image(image_id)
     achievement = Achievement(
         tenant_id=issuer.tenant_id, issuer_id=issuer.id, current_version=1, created_at=clock.now()
     )
@@ -60,6 +67,7 @@ def revise_achievement(
 ) -> Achievement:
     """A new version with `changes`; credentials already issued keep the version they cite."""
     current = current_version(achievement)
+    _check_image(changes.get("image_id"))
     image_id = changes.pop("image_id", current.image_id)
     content = {**current.content, **changes}
     achievement.current_version += 1
@@ -73,6 +81,13 @@ def revise_achievement(
         fields=sorted(changes),
     )
     return achievement
+
+
+def _check_image(image_id: uuid.UUID | None) -> None:
+    # Images are stored once, whoever uploads the same bytes, and served publicly: an id is
+    # shared by design, so it needs only to exist (no tenant owns it).
+    if image_id is not None:
+        references.resolve(Image, image_id, pointer="#/image_id", tenant_id=None)
 
 
 def _add_version(

@@ -16,7 +16,6 @@ from issuer.audit import services as audit
 from issuer.db import db, get_or_404, page
 from issuer.extensions import Blueprint
 from issuer.images import services as images
-from issuer.images.models import Image
 from issuer.images.upload import IMAGE_BODY, uploaded_bytes
 from issuer.issuance import revocation, services
 from issuer.issuance.models import Achievement, AchievementVersion, Credential
@@ -79,10 +78,7 @@ def present_credential(credential: Credential) -> dict[str, Any]:
 
 
 def _content(data: dict[str, Any]) -> tuple[dict[str, Any], uuid.UUID | None]:
-    image_id = data.pop("image_id", None)
-    if image_id is not None:
-        get_or_404(Image, image_id)
-    return data, image_id
+    return data, data.pop("image_id", None)
 
 
 @blp.route("/issuers/<uuid:issuer_id>/achievements")
@@ -133,8 +129,6 @@ class AchievementItem(MethodView):
     def patch(self, changes: dict[str, Any], achievement_id: uuid.UUID) -> dict[str, Any]:
         """Revise: a new version; credentials already issued are never changed."""
         actor, achievement = _achievement(achievement_id)
-        if "image_id" in changes and changes["image_id"] is not None:
-            get_or_404(Image, changes["image_id"])
         services.revise_achievement(actor, achievement, changes)
         db.session.commit()
         return present_achievement(achievement)

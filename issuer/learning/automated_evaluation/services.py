@@ -18,7 +18,7 @@ from typing import Any
 from blinker import Namespace
 from sqlalchemy import select, update
 
-from issuer import clock
+from issuer import clock, references
 from issuer.audit import services as audit
 from issuer.db import db
 from issuer.errors import Conflict, FieldError, NotFound, ValidationError
@@ -30,6 +30,7 @@ from issuer.learning.certification_path_management.models import (
     Enrolment,
     PathVersion,
 )
+from issuer.learning.skills_portfolio.models import Portfolio, PortfolioItem
 from issuer.tenants.models import Tenant
 
 signals = Namespace()
@@ -70,9 +71,17 @@ def add_question(actor: audit.Actor, quiz: Quiz, data: dict[str, Any]) -> Questi
 def update_quiz(actor: audit.Actor, quiz: Quiz, changes: dict[str, Any]) -> Quiz:
     """Rename, change the draw, or retire questions (attempts under way still grade them)."""
     retire = set(changes.pop("retire", []))
+    references.resolve_all(
+        Question,
+        retire,
+        pointer="#/retire",
+        tenant_id=quiz.tenant_id,
+        join=Quiz,
+        where=[Question.quiz_id == quiz.id],
+    )
     bank = {q.id: q for q in questions_of(quiz)}
     if retire - set(bank):
-        raise _invalid("Unknown or already retired question.", "#/retire")
+        raise _invalid("This question is already retired.", "#/retire")
     for question_id in retire:
         bank[question_id].retired_at = clock.now()
     for name in ("title", "draw"):
@@ -331,7 +340,17 @@ def submit_evidence(
 
     Raises:
         Conflict: The step is not an evidence step, or evidence for it already awaits a mentor.
+        UnknownReference: `portfolio_item_id` is not an item of the learner's portfolio.
     """
+    if data.get("portfolio_item_id") is not None:
+        references.resolve(
+            PortfolioItem,
+            data["portfolio_item_id"],
+            pointer="#/portfolio_item_id",
+            tenant_id=None,  # a portfolio is the person's, across tenants
+            join=Portfolio,
+            where=[Portfolio.user_id == enrolment.user_id],
+        )
     version = paths.version_of(enrolment)
     step = paths.step(version, step_id)
     if step["kind"] != "evidence":

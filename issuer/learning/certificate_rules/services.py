@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from issuer import clock
+from issuer import clock, references
 from issuer.accounts.models import Membership, User
 from issuer.audit import services as audit
 from issuer.certificates import services as certificates
@@ -108,9 +108,9 @@ def attached(path: CertificationPath) -> PathCertificate:
 
 
 def _new(path: CertificationPath, data: dict[str, Any]) -> PathCertificate:
-    achievement = db.session.get(Achievement, data["achievement_id"])
-    if achievement is None or achievement.tenant_id != path.tenant_id:
-        raise _invalid("No such achievement in this tenant.", "#/achievement_id")
+    achievement = references.resolve(
+        Achievement, data["achievement_id"], pointer="#/achievement_id", tenant_id=path.tenant_id
+    )
     version = data.get("template_version")
     if (
         version is not None
@@ -354,8 +354,22 @@ def explain(enrolment: Enrolment) -> dict[str, Any]:
     }
 
 
-def dry_run(rules: dict[str, Any] | None, cohort: Cohort) -> list[dict[str, Any]]:
-    """Who in `cohort` the rules would give a certificate now, and why not for the others."""
+def dry_run(
+    rules: dict[str, Any] | None, path: CertificationPath, cohort_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """Who in `path`'s cohort `cohort_id` the rules would give a certificate now, and why not.
+
+    Raises:
+        UnknownReference: the cohort is not one of `path`'s.
+        ValidationError: the rules are not valid.
+    """
+    cohort = references.resolve(
+        Cohort,
+        cohort_id,
+        pointer="#/cohort_id",
+        tenant_id=path.tenant_id,
+        where=[Cohort.path_id == path.id],
+    )
     if rules is not None:
         problems = engine.check(rules)
         if problems:

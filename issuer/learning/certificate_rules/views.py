@@ -11,7 +11,6 @@ from flask.views import MethodView
 from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
 from issuer.db import db, get_or_404, page
-from issuer.errors import NotFound
 from issuer.extensions import Blueprint
 from issuer.jobs import services as jobs
 from issuer.jobs.views import accepted, wants_async
@@ -27,7 +26,6 @@ from issuer.learning.certificate_rules.schemas import (
 )
 from issuer.learning.certification_path_management.models import (
     CertificationPath,
-    Cohort,
     Enrolment,
 )
 
@@ -119,10 +117,7 @@ class DryRun(MethodView):
     def post(self, data: dict[str, Any], path_id: uuid.UUID) -> list[dict[str, Any]]:
         """Evaluate rules against a cohort before saving them: who would receive it, who not."""
         path, _ = _path(path_id)
-        cohort = get_or_404(Cohort, data["cohort_id"])
-        if cohort.path_id != path.id:
-            raise NotFound("No such cohort on this path.")
-        return services.dry_run(data["rules"], cohort)
+        return services.dry_run(data["rules"], path, data["cohort_id"])
 
 
 @blp.route("/enrolments/<uuid:enrolment_id>/certificate-decision")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 
-from issuer import clock
+from issuer import clock, references
 from issuer.audit import services as audit
 from issuer.db import db
-from issuer.errors import Conflict, FieldError, ValidationError
+from issuer.errors import Conflict
 from issuer.learning.certification_interoperability import tables
 from issuer.learning.certification_interoperability.models import InteropMapping
 from issuer.learning.certification_interoperability.schemas import MappingRowSchema
@@ -52,13 +52,16 @@ def create_mapping(
     """Map one of the tenant's paths to `external_id` in `system`.
 
     Raises:
-        ValidationError: the path is not the tenant's.
+        UnknownReference: the path is not the tenant's.
         Conflict: the external id, or the path, is already mapped in `system`.
     """
-    path = db.session.get(CertificationPath, path_id)
-    if path is None or path.tenant_id != tenant.id:
-        detail = "No such path in this tenant."
-        raise ValidationError(detail, errors=[FieldError(detail, pointer="#/path_id")])
+    references.resolve(
+        CertificationPath,
+        path_id,
+        pointer="#/path_id",
+        tenant_id=tenant.id,
+        what="certification path",
+    )
     taken = by_external_id(tenant.id, system).get(external_id)
     if taken is not None:
         raise Conflict(f"{system} id {external_id!r} already maps path {taken.path_id}.")

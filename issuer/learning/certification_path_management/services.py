@@ -20,13 +20,14 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from issuer import clock
+from issuer import clock, references
 from issuer.accounts.models import User
 from issuer.audit import services as audit
 from issuer.db import db
 from issuer.errors import Conflict, FieldError, NotFound, ValidationError
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement, AchievementVersion, Credential
+from issuer.learning.automated_evaluation.models import Quiz
 from issuer.learning.certification_path_management.models import (
     CertificationPath,
     Cohort,
@@ -84,11 +85,18 @@ def set_policy(actor: audit.Actor, tenant: Tenant, new: Policy) -> Policy:
 
 
 def create_path(
-    actor: audit.Actor, tenant: Tenant, issuer: Issuer, visibility: str, content: dict[str, Any]
+    actor: audit.Actor,
+    tenant: Tenant,
+    issuer_id: uuid.UUID,
+    visibility: str,
+    content: dict[str, Any],
 ) -> CertificationPath:
-    """A new path whose first version is a draft."""
-    if issuer.tenant_id != tenant.id:
-        raise _invalid("The issuer belongs to another tenant.", "#/issuer_id")
+    """A new path of the tenant's issuer `issuer_id` whose first version is a draft.
+
+    Raises:
+        UnknownReference: the issuer, or an id in `content`, is not the tenant's.
+    """
+    issuer = references.resolve(Issuer, issuer_id, pointer="#/issuer_id", tenant_id=tenant.id)
     _check_references(tenant.id, content)
     path = CertificationPath(
         tenant_id=tenant.id, issuer_id=issuer.id, visibility=visibility, created_at=clock.now()
@@ -255,29 +263,31 @@ def _jsonable(value: Any) -> Any:
 
 
 def _check_references(tenant_id: uuid.UUID, content: dict[str, Any]) -> None:
-    """Required achievements and aligned competencies must be the tenant's own."""
-    wanted = {uuid.UUID(str(a)) for a in content.get("required_achievements", [])}
-    if wanted:
-        found = set(
-            db.session.scalars(
-                select(Achievement.id).where(
-                    Achievement.id.in_(wanted), Achievement.tenant_id == tenant_id
-                )
+    """Required achievements, steps' quizzes and aligned competencies are the tenant's own."""
+    references.resolve_all(
+        Achievement,
+        [uuid.UUID(str(a)) for a in content.get("required_achievements", [])],
+        pointer="#/required_achievements",
+        tenant_id=tenant_id,
+    )
+    for index, step in enumerate(content.get("steps", [])):
+        if step.get("quiz_id") is not None:
+            references.resolve(
+                Quiz,
+                uuid.UUID(str(step["quiz_id"])),
+                pointer=f"#/steps/{index}/quiz_id",
+                tenant_id=tenant_id,
+                what="quiz",
             )
+    for index, milestone in enumerate(content.get("milestones", [])):
+        references.resolve_all(
+            CompetencyItem,
+            [uuid.UUID(str(i)) for i in milestone.get("alignment", [])],
+            pointer=f"#/milestones/{index}/alignment",
+            tenant_id=tenant_id,
+            join=CompetencyFramework,
+            what="competency item",
         )
-        if wanted - found:
-            raise _invalid("Unknown achievement.", "#/required_achievements")
-    items = {uuid.UUID(str(i)) for m in content.get("milestones", []) for i in m["alignment"]}
-    if items:
-        found = set(
-            db.session.scalars(
-                select(CompetencyItem.id)
-                .join(CompetencyFramework)
-                .where(CompetencyItem.id.in_(items), CompetencyFramework.tenant_id == tenant_id)
-            )
-        )
-        if items - found:
-            raise _invalid("Unknown competency item.", "#/milestones")
 
 
 def _invalid(detail: str, pointer: str) -> ValidationError:

@@ -36,7 +36,7 @@ from issuer.learning.certification_path_management.schemas import (
     StepDoneSchema,
     VersionSchema,
 )
-from issuer.tenants.models import Issuer, Tenant
+from issuer.tenants.models import Tenant
 
 blp = Blueprint(
     "certification_path_management",
@@ -120,10 +120,8 @@ class Paths(MethodView):
         """Create a path; its first version is a draft until a reviewer publishes it."""
         actor = authorize(tenant_id).actor
         tenant = get_or_404(Tenant, tenant_id)
-        issuer = db.session.get(Issuer, data.pop("issuer_id"))
-        if issuer is None or issuer.tenant_id != tenant_id:
-            raise NotFound("No such issuer in this tenant.")
-        path = services.create_path(actor, tenant, issuer, data.pop("visibility"), data)
+        issuer_id = data.pop("issuer_id")
+        path = services.create_path(actor, tenant, issuer_id, data.pop("visibility"), data)
         db.session.commit()
         return present_path(path)
 

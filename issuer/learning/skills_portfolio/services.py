@@ -14,19 +14,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from issuer import clock
+from issuer import clock, references
 from issuer.accounts import access
-from issuer.accounts.models import User
+from issuer.accounts.models import Membership, User
 from issuer.audit import services as audit
 from issuer.db import db
 from issuer.earners.services import display_of, earned
-from issuer.errors import FieldError, Forbidden, NotFound, ValidationError
+from issuer.errors import Forbidden, NotFound
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Credential
-from issuer.learning.certification_path_management.models import CertificationPath
+from issuer.learning.automated_evaluation.models import Evaluation
+from issuer.learning.certification_path_management.models import (
+    CertificationPath,
+    Cohort,
+    Enrolment,
+)
 from issuer.learning.skills_portfolio import media
 from issuer.learning.skills_portfolio.models import Portfolio, PortfolioItem
 from issuer.learning.skills_portfolio.storage import Storage, new_key, storage_for
@@ -116,11 +121,11 @@ def add_file(
     Raises:
         EvidenceTooLarge: over CERTIFIKATION_MAX_EVIDENCE_BYTES.
         UnsupportedEvidence: not an accepted type.
-        ValidationError: `path_id` names no path.
+        UnknownReference: `path_id` or `evaluation_id` is not the learner's to name.
     """
     settings = current_app.extensions["settings"]
     media_type = media.check_evidence(data, max_bytes=settings.max_evidence_bytes)
-    _check_path(fields.get("path_id"))
+    _check_references(portfolio, fields)
     key = new_key()
     storage().put(key, data)
     try:
@@ -141,8 +146,12 @@ def add_file(
 
 
 def add_link(actor: audit.Actor, portfolio: Portfolio, fields: dict[str, Any]) -> PortfolioItem:
-    """Add an http(s) link; YouTube and Vimeo links are kind `video`."""
-    _check_path(fields.get("path_id"))
+    """Add an http(s) link; YouTube and Vimeo links are kind `video`.
+
+    Raises:
+        UnknownReference: `path_id` or `evaluation_id` is not the learner's to name.
+    """
+    _check_references(portfolio, fields)
     host = (urlsplit(fields["url"]).hostname or "").lower()
     item = _add(portfolio, kind="video" if host in VIDEO_HOSTS else "link", **fields)
     audit.record(actor, "portfolio.item.add", item, tenant_id=None, kind=item.kind)
@@ -157,11 +166,29 @@ def _add(portfolio: Portfolio, **values: Any) -> PortfolioItem:
     return item
 
 
-def _check_path(path_id: uuid.UUID | None) -> None:
-    if path_id is not None and db.session.get(CertificationPath, path_id) is None:
-        raise ValidationError(
-            "The item names an unknown path.",
-            errors=[FieldError("No certification path has this id.", pointer="#/path_id")],
+def _check_references(portfolio: Portfolio, fields: dict[str, Any]) -> None:
+    """A path of a tenant the learner belongs to or is enrolled with; their own evaluation."""
+    user_id = portfolio.user_id
+    if fields.get("path_id") is not None:
+        tenants = select(Membership.tenant_id).where(Membership.user_id == user_id)
+        enrolled = select(Cohort.path_id).join(Enrolment).where(Enrolment.user_id == user_id)
+        references.resolve(
+            CertificationPath,
+            fields["path_id"],
+            pointer="#/path_id",
+            tenant_id=None,  # the learner's tenants, below
+            where=[
+                or_(CertificationPath.tenant_id.in_(tenants), CertificationPath.id.in_(enrolled))
+            ],
+            what="certification path",
+        )
+    if fields.get("evaluation_id") is not None:
+        references.resolve(
+            Evaluation,
+            fields["evaluation_id"],
+            pointer="#/evaluation_id",
+            tenant_id=None,  # the learner's own, in whichever tenant
+            where=[Evaluation.user_id == user_id],
         )
 
 

@@ -356,7 +356,7 @@ def test_another_tenants_mappings_and_paths_are_never_matched(
     r = client.post(
         f"/api/v1/tenants/{lms.tenant}/interop-mappings", json=foreign, headers=lms.headers
     )
-    assert r.status_code == 422 and r.json["errors"][0]["pointer"] == "#/path_id"
+    assert r.status_code == 404 and r.json["errors"][0]["pointer"] == "#/path_id"
     exported = client.get(lms.url("paths"), headers=lms.headers).json
     assert [p["external_id"] for p in exported] == ["course-1"]
     other_client = factories.client(other)

@@ -170,7 +170,6 @@ def test_a_bad_policy_names_its_field(
         ({"steps": []}, "steps"),
         ({"steps": [PATH["steps"][0], PATH["steps"][0]]}, "unique"),
         ({"milestones": [{"id": "m", "name": "M", "steps": ["nope"]}]}, "Unknown steps: nope"),
-        ({"required_achievements": [str(uuid.uuid4())]}, "required_achievements"),
         ({"steps": [{"id": "Bad Id", "kind": "lesson", "title": "T"}]}, "steps"),
     ],
 )
@@ -180,6 +179,30 @@ def test_invalid_content_is_refused_naming_the_field(
     body = {**PATH, "issuer_id": str(org.issuer), **content}
     r = client.post(f"/api/v1/tenants/{org.tenant}/paths", json=body, headers=org.author.headers)
     assert r.status_code == 422 and message in r.get_data(as_text=True)
+
+
+QUIZ_STEP = {"id": "quiz", "kind": "evaluation", "title": "Quiz"}
+
+
+@pytest.mark.parametrize(
+    ("content", "pointer"),
+    [
+        ({"required_achievements": [str(uuid.uuid4())]}, "#/required_achievements"),
+        (
+            {"steps": [*PATH["steps"], {**QUIZ_STEP, "quiz_id": str(uuid.uuid4())}]},
+            "#/steps/3/quiz_id",
+        ),
+        ({"issuer_id": str(uuid.uuid4())}, "#/issuer_id"),
+    ],
+)
+def test_unknown_references_answer_404_naming_the_field(
+    client: FlaskClient, org: Org, content: dict[str, Any], pointer: str
+) -> None:
+    body = {**PATH, "issuer_id": str(org.issuer), **content}
+    r = client.post(f"/api/v1/tenants/{org.tenant}/paths", json=body, headers=org.author.headers)
+    assert r.status_code == 404 and r.json["errors"] == [
+        {"pointer": pointer, "detail": r.json["detail"]}
+    ]
 
 
 def test_progress_completion_and_milestones(

@@ -341,7 +341,7 @@ def test_an_upload_must_be_multipart_with_a_file(client: FlaskClient, learner: P
     bad = upload(client, learner, PDF, path_id="not-a-uuid")
     assert bad.status_code == 422 and bad.json["errors"][0]["pointer"] == "#/path_id"
     unknown = upload(client, learner, PDF, path_id=str(uuid.uuid4()))
-    assert unknown.status_code == 422 and unknown.json["errors"][0]["pointer"] == "#/path_id"
+    assert unknown.status_code == 404 and unknown.json["errors"][0]["pointer"] == "#/path_id"
 
 
 # Links, deletion, others' items -----------------------------------------------------------
@@ -420,7 +420,8 @@ def test_evidence_for_a_path_goes_into_the_issued_credential(
     client: FlaskClient, factories: Factories, learner: Person, app: Flask
 ) -> None:
     issuer = factories.issuer(factories.tenant())
-    path = str(factories.path(issuer))
+    path = str(factories.path(issuer, visibility="public"))
+    factories.enrolment(factories.cohort(uuid.UUID(path)), learner)  # a path they follow
     item = upload(client, learner, PDF, title="Lesson plan", description="Week 3", path_id=path)
     link = client.post(
         "/api/v1/me/portfolio/links",
