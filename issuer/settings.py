@@ -129,6 +129,13 @@ class Settings:
             "CERTIFIKATION_MAX_EVIDENCE_BYTES", "Largest evidence file in a learner's portfolio."
         ),
     )
+    evidence_check_seconds: int = field(
+        default=10,
+        metadata=_env(
+            "CERTIFIKATION_EVIDENCE_CHECK_SECONDS",
+            "Seconds allowed to parse one evidence PDF; a slower one is refused.",
+        ),
+    )
     evidence_dir: Path = field(
         default=Path("instance/evidence"),
         metadata=_env(
@@ -244,6 +251,7 @@ class Settings:
             ("CERTIFIKATION_MAX_REQUEST_BYTES", self.max_request_bytes),
             ("CERTIFIKATION_MAX_IMAGE_BYTES", self.max_image_bytes),
             ("CERTIFIKATION_MAX_EVIDENCE_BYTES", self.max_evidence_bytes),
+            ("CERTIFIKATION_EVIDENCE_CHECK_SECONDS", self.evidence_check_seconds),
             ("CERTIFIKATION_CANON_MAX_BLANK_NODES", self.canon_max_blank_nodes),
             ("CERTIFIKATION_CANON_MAX_STEPS", self.canon_max_steps),
             ("CERTIFIKATION_MAX_ENDORSEMENTS", self.max_endorsements),

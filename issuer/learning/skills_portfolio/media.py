@@ -1,5 +1,8 @@
 """What an evidence file is, from its bytes alone: the client's Content-Type is never trusted.
 
+The magic bytes name the type, and then the whole structure must parse as that type
+(`structure`): a PDF header on a Windows executable is refused.
+
 Office documents are ZIP archives. Their type is read from one small entry (OOXML's
 `[Content_Types].xml`, ODF's `mimetype`) without extracting anything, after the central
 directory's size and entry count are checked, so an archive of a million entries is refused
@@ -14,6 +17,7 @@ import struct
 import zipfile
 import zlib
 
+from issuer.learning.skills_portfolio import structure
 from issuer.learning.skills_portfolio.errors import EvidenceTooLarge, UnsupportedEvidence
 
 PDF, PNG, JPEG, GIF, WEBP = (
@@ -49,8 +53,7 @@ EXTENSIONS = {
     ODP: "odp",
 }
 ACCEPTED = "PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, PPTX, ODT/ODS/ODP or plain UTF-8 text"
-_MAGIC = (
-    (b"%PDF-", PDF),
+_IMAGE_MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"\xff\xd8\xff", JPEG),
     (b"GIF87a", GIF),
@@ -85,12 +88,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MARKUP = re.compile(r"<\s*(?:!doctype|html|head|body|script|iframe|svg)\b", re.IGNORECASE)
 
 
-def check_evidence(data: bytes, *, max_bytes: int) -> str:
+def check_evidence(data: bytes, *, max_bytes: int, check_seconds: float = 10) -> str:
     """The media type of an acceptable evidence file.
 
     Args:
         data: the uploaded bytes; any filename or declared content type is ignored.
         max_bytes: the largest file accepted.
+        check_seconds: the time a PDF may take to parse.
 
     Returns:
         The media type sniffed from `data`, one of EXTENSIONS.
@@ -105,10 +109,15 @@ def check_evidence(data: bytes, *, max_bytes: int) -> str:
         )
     if not data:
         raise UnsupportedEvidence(f"The file is empty. Upload a {ACCEPTED} file.")
-    for magic, media_type in _MAGIC:
+    if data.startswith(b"%PDF-"):
+        structure.check_pdf(data, timeout=check_seconds)
+        return PDF
+    for magic, media_type in _IMAGE_MAGIC:
         if data.startswith(magic):
+            structure.check_image(data, media_type)
             return media_type
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        structure.check_image(data, WEBP)
         return WEBP
     if data.startswith(b"PK\x03\x04"):
         return _office(data)

@@ -124,7 +124,11 @@ def add_file(
         UnknownReference: `path_id` or `evaluation_id` is not the learner's to name.
     """
     settings = current_app.extensions["settings"]
-    media_type = media.check_evidence(data, max_bytes=settings.max_evidence_bytes)
+    media_type = media.check_evidence(
+        data,
+        max_bytes=settings.max_evidence_bytes,
+        check_seconds=settings.evidence_check_seconds,
+    )
     _check_references(portfolio, fields)
     key = new_key()
     storage().put(key, data)

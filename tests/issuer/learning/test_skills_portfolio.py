@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -65,7 +66,15 @@ def image(kind: str) -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+def one_page_pdf() -> bytes:
+    document = pikepdf.Pdf.new()
+    document.add_blank_page()
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+PDF = one_page_pdf()  # a real one-page PDF: a header alone is refused (tests/security)
 
 
 def archive(entries: dict[str, bytes], *, first: str | None = None) -> bytes:
