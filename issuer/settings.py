@@ -136,6 +136,13 @@ class Settings:
             "Seconds allowed to parse one evidence PDF; a slower one is refused.",
         ),
     )
+    max_evidence_unpacked_bytes: int = field(
+        default=100 * 1024 * 1024,
+        metadata=_env(
+            "CERTIFIKATION_MAX_EVIDENCE_UNPACKED_BYTES",
+            "Largest total uncompressed size an office document (ZIP) may declare.",
+        ),
+    )
     evidence_dir: Path = field(
         default=Path("instance/evidence"),
         metadata=_env(
@@ -252,6 +259,7 @@ class Settings:
             ("CERTIFIKATION_MAX_IMAGE_BYTES", self.max_image_bytes),
             ("CERTIFIKATION_MAX_EVIDENCE_BYTES", self.max_evidence_bytes),
             ("CERTIFIKATION_EVIDENCE_CHECK_SECONDS", self.evidence_check_seconds),
+            ("CERTIFIKATION_MAX_EVIDENCE_UNPACKED_BYTES", self.max_evidence_unpacked_bytes),
             ("CERTIFIKATION_CANON_MAX_BLANK_NODES", self.canon_max_blank_nodes),
             ("CERTIFIKATION_CANON_MAX_STEPS", self.canon_max_steps),
             ("CERTIFIKATION_MAX_ENDORSEMENTS", self.max_endorsements),

@@ -6,7 +6,9 @@ The magic bytes name the type, and then the whole structure must parse as that t
 Office documents are ZIP archives. Their type is read from one small entry (OOXML's
 `[Content_Types].xml`, ODF's `mimetype`) without extracting anything, after the central
 directory's size and entry count are checked, so an archive of a million entries is refused
-before `zipfile` parses it.
+before `zipfile` parses it; then the sizes its entries declare must stay under a total and
+a compression ratio (a ZIP bomb is refused unopened), and reading the type entry never
+decompresses more than its small limit, whatever size it declares.
 """
 
 from __future__ import annotations
@@ -70,6 +72,11 @@ _ODF = {ODT.encode(): ODT, ODS.encode(): ODS, ODP.encode(): ODP}
 MAX_ZIP_ENTRIES = 5000
 MAX_ZIP_DIRECTORY = 1024 * 1024  # bytes of central directory zipfile may parse
 MAX_MANIFEST = 256 * 1024  # bytes read, decompressed, of [Content_Types].xml
+MAX_UNPACKED = 100 * 1024 * 1024  # total declared uncompressed size (the setting's default)
+# Office XML compresses about 10:1, rarely beyond 50:1; a bomb's entries, 1000:1. Entries
+# under RATIO_FLOOR bytes are not judged: tiny parts compress oddly and cannot harm.
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
 _EOCD_SIGNATURE = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
@@ -88,13 +95,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MARKUP = re.compile(r"<\s*(?:!doctype|html|head|body|script|iframe|svg)\b", re.IGNORECASE)
 
 
-def check_evidence(data: bytes, *, max_bytes: int, check_seconds: float = 10) -> str:
+def check_evidence(
+    data: bytes,
+    *,
+    max_bytes: int,
+    check_seconds: float = 10,
+    max_unpacked: int = MAX_UNPACKED,
+) -> str:
     """The media type of an acceptable evidence file.
 
     Args:
         data: the uploaded bytes; any filename or declared content type is ignored.
         max_bytes: the largest file accepted.
         check_seconds: the time a PDF may take to parse.
+        max_unpacked: the total uncompressed size an office document may declare.
 
     Returns:
         The media type sniffed from `data`, one of EXTENSIONS.
@@ -120,16 +134,17 @@ def check_evidence(data: bytes, *, max_bytes: int, check_seconds: float = 10) ->
         structure.check_image(data, WEBP)
         return WEBP
     if data.startswith(b"PK\x03\x04"):
-        return _office(data)
+        return _office(data, max_unpacked)
     if _is_text(data):
         return TEXT
     raise UnsupportedEvidence(f"This kind of file is not accepted. Upload a {ACCEPTED} file.")
 
 
-def _office(data: bytes) -> str:
+def _office(data: bytes, max_unpacked: int) -> str:
     _check_directory(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_sizes(archive.infolist(), max_unpacked)
             names = set(archive.namelist())
             if "mimetype" in names:
                 found = _ODF.get(_read(archive, "mimetype", 100).strip())
@@ -169,8 +184,27 @@ def _check_directory(data: bytes) -> None:
         )
 
 
+def _check_sizes(entries: list[zipfile.ZipInfo], max_unpacked: int) -> None:
+    """Refuse an archive whose entries declare too much, or too much for their packed size."""
+    total = sum(e.file_size for e in entries)
+    if total > max_unpacked:
+        raise UnsupportedEvidence(
+            f"The archive unpacks to {total:,} bytes; an office document of at most "
+            f"{max_unpacked:,} bytes unpacked is accepted."
+        )
+    for entry in entries:
+        if entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * entry.compress_size:
+            raise UnsupportedEvidence(
+                f"The archive's {entry.filename} is compressed over {MAX_RATIO}:1, as a ZIP "
+                "bomb is; it is refused."
+            )
+
+
 def _read(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    # Reading at most limit + 1 bytes bounds the work whatever size the entry claims.
+    # Reading at most limit + 1 bytes bounds the work whatever size the entry claims; zipfile
+    # bounds each step of inflating (not of bzip2 or LZMA, which office documents never use).
+    if archive.getinfo(name).compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise UnsupportedEvidence(f"The archive's {name} is compressed as no office suite does.")
     with archive.open(name) as entry:
         content = entry.read(limit + 1)
     if len(content) > limit:

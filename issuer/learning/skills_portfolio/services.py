@@ -128,6 +128,7 @@ def add_file(
         data,
         max_bytes=settings.max_evidence_bytes,
         check_seconds=settings.evidence_check_seconds,
+        max_unpacked=settings.max_evidence_unpacked_bytes,
     )
     _check_references(portfolio, fields)
     key = new_key()
