@@ -1,8 +1,14 @@
-"""Outgoing mail, always sent from a background task."""
+"""Outgoing mail, always sent from a background task.
+
+Header values never carry a line break: names are refused with one at input
+(`issuer.fields.SingleLine`), and a value stored before that rule has its breaks turned
+into spaces here, so a legacy tenant name cannot inject headers, nor fail every mail.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
@@ -11,13 +17,29 @@ from celery import shared_task
 from flask import current_app
 
 log = logging.getLogger(__name__)
+# What email.message refuses in a header, and what a mail client may take for a new line.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(value: str) -> str:
+    """`value` fit for a mail header: line breaks and control characters become spaces."""
+    return " ".join(_BREAKS.sub(" ", value).split())
 
 
 def deliver(to: str, subject: str, body: str) -> None:
-    """Send one message over SMTP, or log it when no SMTP server is configured."""
+    """Send one message over SMTP, or log it when no SMTP server is configured.
+
+    A recipient with a line break is an injection attempt, never an address: it is logged
+    and nothing is sent.
+    """
     settings = current_app.extensions["settings"]
+    if one_line(to) != to:
+        log.warning("mail not sent: the recipient %r is not one address", to)
+        return
+    subject = one_line(subject)
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.mail_sender, to, subject
+    message["From"], message["To"] = one_line(settings.mail_sender), to
+    message["Subject"] = subject
     message.set_content(body)
     if settings.smtp_url is None:
         log.info("mail (no SMTP configured) to=%s subject=%s\n%s", to, subject, body)

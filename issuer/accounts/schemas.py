@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from issuer.accounts.roles import CLIENT_SCOPES, Role
+from issuer.fields import SingleLine
 
 ROLES = validate.OneOf([r.value for r in Role])
 SCOPES = validate.OneOf(sorted(CLIENT_SCOPES))
@@ -64,7 +65,7 @@ class PasswordChangeSchema(ma.Schema):
 class MemberSchema(ma.Schema):
     user_id = ma.fields.UUID(dump_only=True)
     email = ma.fields.Email(required=True, validate=validate.Length(max=254))
-    name = ma.fields.String(required=True, validate=NAME)
+    name = SingleLine(required=True, validate=NAME)
     roles = ma.fields.List(
         ma.fields.String(validate=ROLES), required=True, validate=validate.Length(min=1)
     )
@@ -79,7 +80,7 @@ class MemberRolesSchema(ma.Schema):
 class ClientSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
     tenant_id = ma.fields.UUID(dump_only=True)
-    name = ma.fields.String(required=True, validate=NAME)
+    name = SingleLine(required=True, validate=NAME)
     client_id = ma.fields.String(dump_only=True)
     scopes = ma.fields.List(ma.fields.String(validate=SCOPES), required=True)
     is_active = ma.fields.Boolean(dump_only=True)
@@ -91,7 +92,7 @@ class ClientSecretSchema(ClientSchema):
 
 
 class ClientUpdateSchema(ma.Schema):
-    name = ma.fields.String(validate=NAME)
+    name = SingleLine(validate=NAME)
     scopes = ma.fields.List(ma.fields.String(validate=SCOPES))
     is_active = ma.fields.Boolean()
 
@@ -121,7 +122,7 @@ class TokenOnlySchema(ma.Schema):
 
 
 class ClaimSchema(TokenOnlySchema):
-    name = ma.fields.String(required=True, validate=NAME)
+    name = SingleLine(required=True, validate=NAME)
     password = ma.fields.String(required=True, validate=PASSWORD)
 
 

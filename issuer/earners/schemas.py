@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from issuer.fields import SingleLine
+
 NAME = validate.Length(min=1, max=200)
 
 
@@ -22,7 +24,7 @@ class DisplaySchema(ma.Schema):
 
 
 class NameChangeCreateSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=NAME)
+    name = SingleLine(required=True, validate=NAME)
     comment = ma.fields.String(load_default="", validate=validate.Length(max=2000))
 
     @ma.post_load

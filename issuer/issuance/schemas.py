@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from issuer.fields import SingleLine
+
 ACHIEVEMENT_TYPES = [
     "Achievement",
     "ApprenticeshipCertificate",
@@ -83,7 +85,7 @@ class AchievementSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
     issuer_id = ma.fields.UUID(dump_only=True)
     version = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=500))
     description = ma.fields.String(required=True, validate=TEXT)
     criteria = ma.fields.Nested(CriteriaSchema, required=True)
     achievementType = ma.fields.String(validate=_achievement_type)
@@ -112,7 +114,7 @@ class RecipientSchema(ma.Schema):
     hashed = ma.fields.Boolean(
         load_default=True, metadata={"description": "Salt and hash the identity (OB)."}
     )
-    name = ma.fields.String(validate=validate.Length(max=200))
+    name = SingleLine(validate=validate.Length(max=200))
     id = ma.fields.String(
         validate=validate.Regexp(
             r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$", error="Give a URI such as a DID."

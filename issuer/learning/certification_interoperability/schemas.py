@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from issuer.fields import single_line
 from issuer.learning.certification_path_management.schemas import SLUG
 
 EXTERNAL_ID = validate.Length(min=1, max=200)
@@ -61,7 +62,7 @@ class MappingRowsSchema(ma.Schema):
 class CompletionRowSchema(ma.Schema):
     external_id = Strip(required=True, validate=EXTERNAL_ID)
     email = ma.fields.Email(required=True)
-    name = Strip(allow_none=True, validate=validate.Length(max=200))
+    name = Strip(allow_none=True, validate=[validate.Length(max=200), single_line])
     completed_at = ma.fields.AwareDateTime(
         allow_none=True, metadata={"description": "When, with a time zone; default: now."}
     )

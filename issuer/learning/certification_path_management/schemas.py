@@ -8,6 +8,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
+from issuer.fields import SingleLine
+
 NAME = validate.Length(min=1, max=500)
 TEXT = validate.Length(max=5000)
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="Use 1–64 of a-z, 0-9, _ and -.")
@@ -31,7 +33,7 @@ class StepSchema(ma.Schema):
 
 class MilestoneSchema(ma.Schema):
     id = ma.fields.String(required=True, validate=SLUG)
-    name = ma.fields.String(required=True, validate=NAME)
+    name = SingleLine(required=True, validate=NAME)
     steps = ma.fields.List(ma.fields.String(validate=SLUG), required=True)
     alignment = ma.fields.List(
         ma.fields.UUID(),
@@ -41,7 +43,7 @@ class MilestoneSchema(ma.Schema):
 
 
 class PathContentSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=NAME)
+    name = SingleLine(required=True, validate=NAME)
     description = ma.fields.String(load_default="", validate=TEXT)
     steps = ma.fields.List(
         ma.fields.Nested(StepSchema), required=True, validate=validate.Length(min=1, max=200)
@@ -128,7 +130,7 @@ class PolicySchema(ma.Schema):
 class CohortSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
     path_id = ma.fields.UUID(dump_only=True)
-    name = ma.fields.String(required=True, validate=NAME)
+    name = SingleLine(required=True, validate=NAME)
     enrolment = ma.fields.String(load_default="open", validate=validate.OneOf(["open", "invite"]))
     starts_at = ma.fields.AwareDateTime(allow_none=True)
     ends_at = ma.fields.AwareDateTime(allow_none=True)
