@@ -178,6 +178,29 @@ class Settings:
             "RDFC-1.0 Hash N-Degree Quads steps allowed per document; more is too complex.",
         ),
     )
+    jsonld_max_values: int = field(
+        default=10_000,
+        metadata=_env(
+            "CERTIFIKATION_JSONLD_MAX_VALUES",
+            "Most JSON values (objects, array items, scalars) the verifier expands in one "
+            "document; more is too complex.",
+        ),
+    )
+    jsonld_max_depth: int = field(
+        default=64,
+        metadata=_env(
+            "CERTIFIKATION_JSONLD_MAX_DEPTH",
+            "Deepest nesting of objects and arrays the verifier expands; deeper is too complex.",
+        ),
+    )
+    jsonld_max_contexts: int = field(
+        default=200,
+        metadata=_env(
+            "CERTIFIKATION_JSONLD_MAX_CONTEXTS",
+            "JSON-LD contexts (embedded or scoped, per parent context) the verifier processes "
+            "per document; more is too complex.",
+        ),
+    )
     max_endorsements: int = field(
         default=20,
         metadata=_env(
@@ -262,6 +285,9 @@ class Settings:
             ("CERTIFIKATION_MAX_EVIDENCE_UNPACKED_BYTES", self.max_evidence_unpacked_bytes),
             ("CERTIFIKATION_CANON_MAX_BLANK_NODES", self.canon_max_blank_nodes),
             ("CERTIFIKATION_CANON_MAX_STEPS", self.canon_max_steps),
+            ("CERTIFIKATION_JSONLD_MAX_VALUES", self.jsonld_max_values),
+            ("CERTIFIKATION_JSONLD_MAX_DEPTH", self.jsonld_max_depth),
+            ("CERTIFIKATION_JSONLD_MAX_CONTEXTS", self.jsonld_max_contexts),
             ("CERTIFIKATION_MAX_ENDORSEMENTS", self.max_endorsements),
             ("CERTIFIKATION_ENDORSEMENT_DEADLINE", self.endorsement_deadline),
             ("CERTIFIKATION_DB_BUSY_TIMEOUT", self.db_busy_timeout),

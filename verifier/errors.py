@@ -61,6 +61,12 @@ class CanonicalizationError(TooComplex):
     slug = "canonicalization-limit"
 
 
+class ExpansionLimit(TooComplex):
+    """A JSON-LD document is larger, deeper or uses more contexts than the budget allows."""
+
+    slug = "expansion-limit"
+
+
 class UndefinedTerm(VerifierError):
     """JSON-LD expansion would drop or invent a term: the document is not safe to sign or check."""
 

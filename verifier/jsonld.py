@@ -14,7 +14,9 @@ full example expands in 5 ms instead of 15, a typical credential in 0.7 ms inste
 
 The node map is ours (``verifier/nodemap.py``), as pyld's is quadratic in the values of one
 property, and a failure describes only the three problems it shows, as each description
-searches the document.
+searches the document. Each document is measured against the ``ExpansionBudget`` in
+force before pyld sees it, and the contexts it needs processed are counted as they are
+(``verifier/expansion.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ from pyld.identifier_issuer import IdentifierIssuer
 from pyld.nquads import serialize_nquads
 
 from verifier.errors import MalformedInput, UndefinedTerm, VerifierError
+from verifier.expansion import (
+    ExpansionBudget,
+    check_extent,
+    context_limit_reached,
+    current_budget,
+)
 from verifier.loader import DocumentLoader, offline_loader
 from verifier.nodemap import create_node_map
 
@@ -63,11 +71,15 @@ def expand_safely(
         UndefinedTerm: A property or type is not defined by any context, an id or type
             is a relative IRI, or a language tag is invalid.
         UnknownContext: The document uses a context the loader refuses.
+        ExpansionLimit: The document holds more values, nests deeper or needs more
+            contexts processed than the budget ``expansion_budget()`` set allows.
         MalformedInput: The document is not valid JSON-LD.
     """
+    budget = current_budget()
+    check_extent(document, budget)
     dropped: list[str | None] = []
     memo = _PINNED_MEMO if loader is offline_loader else {}
-    processor = _Processor(memo, dropped.append)
+    processor = _Processor(memo, dropped.append, budget)
     options = {
         "documentLoader": loader,
         "contextResolver": ContextResolver({}, loader),
@@ -95,7 +107,7 @@ def to_nquads(document: Mapping[str, Any], *, loader: DocumentLoader = offline_l
         The dataset as N-Quads (not canonical: blank-node labels are pyld's).
 
     Raises:
-        UndefinedTerm: See ``expand_safely``.
+        UndefinedTerm, ExpansionLimit: See ``expand_safely``.
         UnknownContext: The document uses a context the loader refuses.
         MalformedInput: The document is not valid JSON-LD.
     """
@@ -122,10 +134,29 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     """pyld's processor, remembering processed contexts and reporting dropped properties."""
 
     def __init__(
-        self, memo: dict[tuple[object, ...], Any], on_dropped: Callable[[str | None], object]
+        self,
+        memo: dict[tuple[object, ...], Any],
+        on_dropped: Callable[[str | None], object],
+        budget: ExpansionBudget,
     ) -> None:
         super().__init__(on_property_dropped=on_dropped)
         self._memo = memo
+        self._budget = budget
+        self._processed: set[tuple[object, ...]] = set()  # this document's context pairs
+        self._nested = 0
+
+    def _count(self, key: tuple[object, ...]) -> None:
+        """Count a context pair the document itself needs, stopping at the budget.
+
+        Contexts processed while processing another (scoped ones, validated as they are
+        defined) are not counted: they happen only when the memo misses, and the count
+        must not depend on what earlier documents left in the memo.
+        """
+        if self._nested:
+            return
+        self._processed.add(key)
+        if len(self._processed) > self._budget.max_contexts:
+            raise context_limit_reached(self._budget)
 
     def _process_context(
         self,
@@ -141,16 +172,28 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         parent = active_ctx.get("_uuid")
         arguments = (override_protected, propagate, validate_scoped, cycles)
         if parent is None:  # a clone not yet named: nothing to key it by
-            return super()._process_context(active_ctx, local_ctx, options, *arguments)
+            self._count((id(active_ctx), id(local_ctx)))
+            return self._process(active_ctx, local_ctx, options, arguments)
         local = local_ctx if isinstance(local_ctx, str) else _context_key(local_ctx)
         key = (parent, local, override_protected, propagate, validate_scoped)
+        self._count(key)
         processed = self._memo.get(key)
         if processed is None:
-            processed = super()._process_context(active_ctx, local_ctx, options, *arguments)
+            processed = self._process(active_ctx, local_ctx, options, arguments)
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
             self._memo[key] = processed
         return processed
+
+    def _process(
+        self, active_ctx: Any, local_ctx: Any, options: Any, arguments: tuple[Any, ...]
+    ) -> Any:
+        """Process a context with pyld, marking the contexts it processes in turn."""
+        self._nested += 1
+        try:
+            return super()._process_context(active_ctx, local_ctx, options, *arguments)
+        finally:
+            self._nested -= 1
 
 
 def _context_key(local_ctx: Any) -> str:

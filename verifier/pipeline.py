@@ -17,11 +17,18 @@ from verifier.checks.schema import check_schema
 from verifier.checks.status import check_status
 from verifier.checks.validity import check_validity
 from verifier.errors import (
+    ExpansionLimit,
     InvalidProof,
     ResolutionError,
     TooComplex,
     UnsupportedFormat,
     VerifierError,
+)
+from verifier.expansion import (
+    DEFAULT_EXPANSION_BUDGET,
+    ExpansionBudget,
+    check_extent,
+    expansion_budget,
 )
 from verifier.formats import Envelope
 from verifier.formats.read import read
@@ -46,6 +53,7 @@ class Limits:
     """The work one verification may take, so that hostile input costs little."""
 
     canonicalization: Budget = DEFAULT_BUDGET
+    expansion: ExpansionBudget = DEFAULT_EXPANSION_BUDGET
     max_endorsements: int = 20  # checked per credential; the rest are reported unchecked
     endorsement_deadline: float = 10.0  # seconds for all of them, key fetches included
 
@@ -94,7 +102,7 @@ def verify(
     """
     envelope = _envelope(data)
     run = _Run(loader, resolver or Offline(), now or datetime.now(UTC), limits, trust=trust)
-    with budget(limits.canonicalization):
+    with budget(limits.canonicalization), expansion_budget(limits.expansion):
         return _verify_envelope(envelope, run)
 
 
@@ -116,8 +124,15 @@ def _verify_envelope(envelope: Envelope, run: _Run) -> Report:
             return _report(envelope, run, document)
     kind = _kind(document)
     run.add(Check("format", "passed", _describe(envelope, kind)))
-    run.add(check_schema(document))
-    key, shown = _prove(envelope, document, kind, run)
+    try:  # before the schema check too, which is as slow on a huge document
+        check_extent(document, run.limits.expansion)
+    except ExpansionLimit as exc:
+        for check_id in ("schema", "proof"):
+            run.add(Check(check_id, "unknown", f"Too complex to verify: {exc}"))
+        key, shown = None, document
+    else:
+        run.add(check_schema(document))
+        key, shown = _prove(envelope, document, kind, run)
     proof = run.checks["proof"].outcome
     if proof != "passed":
         for check_id in CHECK_IDS:
@@ -291,7 +306,7 @@ def _check_endorsements(document: Mapping[str, Any], run: _Run) -> Check:
     pool = ThreadPoolExecutor(max_workers=len(checked), thread_name_prefix="endorsement")
     futures = [
         pool.submit(
-            copy_context().run,  # the canonicalization budget travels with each one
+            copy_context().run,  # the budgets travel with each one
             _verify_envelope,
             Envelope("json", endorsement),
             # No trust list: an endorsement counts by its verdict, which identity never changes.

@@ -1,13 +1,21 @@
-"""A resolver that answers this deployment's own URLs in-process and others over HTTP."""
+"""A resolver that answers this deployment's own URLs in-process and others over HTTP, and
+the one way the issuer calls the verifier: with that resolver and the configured limits."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
 from flask import Flask, current_app
 
+from issuer.public.trust import DeploymentTrust
 from issuer.settings import Settings
 from verifier.canon import Budget
 from verifier.errors import ResolutionError
-from verifier.pipeline import Limits
+from verifier.expansion import ExpansionBudget
+from verifier.pipeline import Limits, verify
+from verifier.report import Report
 from verifier.resolver import Resolver
 
 
@@ -17,9 +25,29 @@ def verifier_limits(settings: Settings) -> Limits:
         canonicalization=Budget(
             max_blank_nodes=settings.canon_max_blank_nodes, max_steps=settings.canon_max_steps
         ),
+        expansion=ExpansionBudget(
+            max_values=settings.jsonld_max_values,
+            max_depth=settings.jsonld_max_depth,
+            max_contexts=settings.jsonld_max_contexts,
+        ),
         max_endorsements=settings.max_endorsements,
         endorsement_deadline=settings.endorsement_deadline,
     )
+
+
+def verify_here(data: bytes | str | Mapping[str, Any], *, now: datetime | None = None) -> Report:
+    """Verify a credential as every page and endpoint of this deployment does.
+
+    Our own keys and status lists resolve in-process, anything else through the guarded
+    HTTP resolver, within the work limits the settings configure.
+
+    Raises:
+        VerifierError: As ``verifier.pipeline.verify`` (the input cannot be used).
+    """
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    limits = verifier_limits(app.extensions["settings"])
+    trust = DeploymentTrust(app)
+    return verify(data, resolver=local_resolver(), now=now, limits=limits, trust=trust)
 
 
 class LocalResolver:
