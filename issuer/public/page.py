@@ -9,13 +9,10 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app
 from flask_babel import format_date, gettext, lazy_gettext
 
 from issuer.issuance.models import Credential
-from issuer.public.resolver import local_resolver
-from issuer.public.trust import DeploymentTrust
-from verifier.pipeline import verify
+from issuer.public.resolver import verify_here
 from verifier.report import Report
 
 # What each check means to a person reading the page.
@@ -57,9 +54,7 @@ class Verdict:
 
 def check_credential(credential: Credential, *, now: datetime) -> Report:
     """Verify the stored credential exactly as an outside verifier would."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    trust = DeploymentTrust(app)
-    return verify(credential.ob3_json.encode(), resolver=local_resolver(), now=now, trust=trust)
+    return verify_here(credential.ob3_json.encode(), now=now)
 
 
 def verdict(report: Report, *, recorded: str = "active", reason: str | None = None) -> Verdict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.views import MethodView
 from flask_babel import force_locale, gettext, lazy_gettext
 
@@ -13,10 +13,8 @@ from issuer.errors import BadRequest, ValidationError
 from issuer.extensions import Blueprint as SmorestBlueprint
 from issuer.extensions import limiter
 from issuer.public import page
-from issuer.public.resolver import local_resolver, verifier_limits
-from issuer.public.trust import DeploymentTrust
+from issuer.public.resolver import local_resolver, verify_here
 from verifier.errors import VerifierError
-from verifier.pipeline import verify
 from verifier.report import Report
 
 public = Blueprint("verify", __name__)
@@ -47,9 +45,7 @@ def _check() -> Report:
         data = _submitted()
         if not data:
             raise BadRequest(str(NOTHING_GIVEN))
-        limits = verifier_limits(current_app.extensions["settings"])
-        trust = DeploymentTrust(current_app._get_current_object())  # type: ignore[attr-defined]
-        return verify(data, resolver=local_resolver(), limits=limits, trust=trust)
+        return verify_here(data)
     except VerifierError as exc:
         # The verifier's own words stay English: they are technical detail.
         detail = gettext("This is not a credential we can read: %(error)s", error=exc)

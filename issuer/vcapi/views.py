@@ -18,8 +18,7 @@ from issuer.extensions import Blueprint
 from issuer.issuance import revocation, services, signing
 from issuer.issuance.models import Credential
 from issuer.keys.services import site_did
-from issuer.public.resolver import local_resolver
-from issuer.public.trust import DeploymentTrust
+from issuer.public.resolver import verify_here
 from issuer.tenants.models import Issuer
 from issuer.vcapi.schemas import (
     IssueRequestSchema,
@@ -31,7 +30,6 @@ from issuer.vcapi.schemas import (
 from verifier.checks.schema import check_schema
 from verifier.errors import UndefinedTerm, VerifierError
 from verifier.jsonld import expand_safely
-from verifier.pipeline import verify
 
 blp = Blueprint("vcapi", __name__, url_prefix="/credentials", description="W3C VC-API.")
 
@@ -111,8 +109,7 @@ class Verify(MethodView):
         if not isinstance(submitted, Mapping | str):
             raise _invalid("Give a credential object or a compact JWT.", "#/verifiableCredential")
         try:
-            app = current_app._get_current_object()  # type: ignore[attr-defined]
-            report = verify(submitted, resolver=local_resolver(), trust=DeploymentTrust(app))
+            report = verify_here(submitted)
         except VerifierError as exc:
             raise _invalid(str(exc), "#/verifiableCredential") from None
         checks = report.checks

@@ -8,9 +8,12 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import Flask
 from flask.testing import FlaskClient
 
 from issuer.settings import Settings
+from tests.factories import Factories
+from tests.issuer.resolver import AppResolver
 from verifier.did_key import did_key_from_public_key
 from verifier.errors import ExpansionLimit
 from verifier.expansion import ExpansionBudget, expansion_budget
@@ -165,3 +168,39 @@ class TestConfiguredLimits:
         report = client.post("/api/verify", json=_contexts(20)).get_json()
 
         _assert_too_complex(report, "more than the 15 JSON-LD contexts")
+
+    def test_vc_api_applies_the_configured_limits(
+        self, app: Flask, client: FlaskClient, factories: Factories
+    ) -> None:
+        caller = factories.client(factories.tenant())
+        credential = _signed(_credential(tag=["t"] * 300))
+
+        response = client.post(
+            "/credentials/verify", json={"verifiableCredential": credential}, headers=caller.headers
+        )
+
+        assert response.status_code == 422
+        assert any(
+            r["id"] == "proof" and "more than the 300 JSON values" in r["message"]
+            for r in response.json["results"]
+        )
+
+
+class TestCredentialPageLimits:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        return dataclasses.replace(settings, jsonld_max_contexts=2)
+
+    def test_credential_page_applies_the_configured_limits(
+        self, app: Flask, client: FlaskClient, factories: Factories
+    ) -> None:
+        app.extensions["resolver"] = AppResolver(client)
+        issuer = factories.issuer(factories.tenant())
+        credential = factories.credential(factories.achievement(issuer))
+
+        html = client.get(f"/c/{credential}", headers={"Accept": "text/html"}).get_data(
+            as_text=True
+        )
+
+        assert "This credential could not be verified" in html
+        assert "Too complex to verify" in html
