@@ -2,7 +2,7 @@
 
 Expansion, the node map, RDF conversion and canonicalization are each linear in the values
 a document holds, but at tens of microseconds a value in pure Python: 2 MB of short tags
-(200,000 values) took 19 s from JSON to canonical N-Quads. So a document is measured before
+(200,000 values) took 15 s from JSON to canonical N-Quads. So a document is measured before
 pyld sees it, by one walk that stops at the limit, and refused as too complex to verify
 when it holds more values or nests deeper than the ``ExpansionBudget``. Each context
 processed (an embedded ``@context``, or a scoped context met under a parent context not
@@ -25,8 +25,8 @@ from verifier.errors import ExpansionLimit
 class ExpansionBudget:
     """How large a JSON-LD document may be for expansion.
 
-    The OB 3.0 spec's full example holds about 1,000 JSON values (its contexts included),
-    nests 7 deep and processes 28 contexts.
+    The OB 3.0 spec's full example holds 551 JSON values, nests 10 deep and needs 21
+    contexts processed; at these limits the costliest shapes verify in under 1 s.
     """
 
     max_values: int = 10_000  # objects, array items and scalars, inline contexts included
