@@ -17,6 +17,7 @@ or removed, and nothing already issued ever changes.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
