@@ -108,6 +108,13 @@ class Settings:
             "CERTIFIKATION_LOGIN_RATE_LIMIT", "Login attempts allowed per address and per email."
         ),
     )
+    token_rate_limit: str = field(
+        default="20 per minute",
+        metadata=_env(
+            "CERTIFIKATION_TOKEN_RATE_LIMIT",
+            "OAuth token requests allowed per address and per client id.",
+        ),
+    )
     address_token_rate_limit: str = field(
         default="5 per hour",
         metadata=_env(
@@ -316,10 +323,12 @@ class Settings:
         try:
             parse_many(self.login_rate_limit)
             parse_many(self.address_token_rate_limit)
+            parse_many(self.token_rate_limit)
         except ValueError:
             raise SettingsError(
-                "CERTIFIKATION_LOGIN_RATE_LIMIT and CERTIFIKATION_ADDRESS_TOKEN_RATE_LIMIT must "
-                "read like '10 per minute' or '5/second'"
+                "CERTIFIKATION_LOGIN_RATE_LIMIT, CERTIFIKATION_TOKEN_RATE_LIMIT and "
+                "CERTIFIKATION_ADDRESS_TOKEN_RATE_LIMIT must read like '10 per minute' or "
+                "'5/second'"
             ) from None
         if self.debug:
             return

@@ -29,6 +29,9 @@ class TokenSchema(ma.Schema):
 class ClientCredentialsSchema(ma.Schema):
     """RFC 6749 §4.4.2 (client authentication may instead come as HTTP Basic)."""
 
+    class Meta:
+        unknown = ma.EXCLUDE  # RFC 6749 §3.2: unrecognised parameters MUST be ignored
+
     grant_type = ma.fields.String(required=True)
     scope = ma.fields.String(validate=validate.Length(max=1000))
     client_id = ma.fields.String(validate=validate.Length(max=64))
@@ -37,6 +40,9 @@ class ClientCredentialsSchema(ma.Schema):
 
 class RevokeSchema(ma.Schema):
     """RFC 7009 §2.1."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # RFC 7009 §2.1 extends RFC 6749, whose §3.2 ignores the unknown
 
     token = ma.fields.String(required=True, validate=validate.Length(max=4096))
     token_type_hint = ma.fields.String()

@@ -16,7 +16,13 @@ from sqlalchemy import delete, select
 from issuer import clock
 from issuer.accounts import tokens
 from issuer.accounts.models import ApiClient, Membership, User
-from issuer.accounts.passwords import hash_secret, verify_secret
+from issuer.accounts.passwords import (
+    digest_client_secret,
+    hash_secret,
+    is_digest,
+    verify_client_secret,
+    verify_secret,
+)
 from issuer.accounts.roles import CLIENT_SCOPES, Role
 from issuer.audit import services as audit
 from issuer.db import db
@@ -130,13 +136,13 @@ def _check_scopes(scopes: Iterable[str]) -> list[str]:
 def create_client(
     actor: audit.Actor, tenant: Tenant, *, name: str, scopes: list[str]
 ) -> tuple[ApiClient, str]:
-    """A new API client; the secret is returned once and stored only as a hash."""
+    """A new API client; the secret is returned once and stored only as a digest."""
     secret = secrets.token_urlsafe(32)
     client = ApiClient(
         tenant_id=tenant.id,
         name=name,
         client_id="ck_" + secrets.token_urlsafe(16),
-        secret_hash=hash_secret(secret),
+        secret_hash=digest_client_secret(secret),
         scopes=_check_scopes(scopes),
         created_at=clock.now(),
     )
@@ -161,7 +167,7 @@ def update_client(actor: audit.Actor, client: ApiClient, changes: dict[str, obje
 
 def rotate_client_secret(actor: audit.Actor, client: ApiClient) -> str:
     secret = secrets.token_urlsafe(32)
-    client.secret_hash = hash_secret(secret)
+    client.secret_hash = digest_client_secret(secret)
     end_tokens(client)
     audit.record(actor, "client.secret.rotate", client, tenant_id=client.tenant_id)
     return secret
@@ -177,13 +183,15 @@ def client_credentials_token(
 ) -> tuple[str, int, tuple[str, ...]]:
     """RFC 6749 §4.4: a client token with the requested scopes (default: all it holds)."""
     client = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
-    valid = verify_secret(client.secret_hash if client else None, secret)
+    valid = verify_client_secret(client.secret_hash if client else None, secret)
     if client is None or not valid or not client.is_active:
         raise Unauthorized(
             "Client authentication failed.",
             error="invalid_client",
             headers={"WWW-Authenticate": 'Basic realm="certifikation"'},
         )
+    if not is_digest(client.secret_hash):  # made under Argon2: upgrade, now the secret is known
+        client.secret_hash = digest_client_secret(secret)
     granted = set(client.scopes)
     wanted = set(requested.split()) if requested else granted
     if not wanted <= granted:

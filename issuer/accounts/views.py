@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import uuid
 from typing import Any
 from urllib.parse import unquote
@@ -208,12 +209,34 @@ def _basic_credentials() -> tuple[str, str] | None:
     return unquote(client_id), unquote(secret)  # RFC 6749 §2.3.1 form-encodes both
 
 
+def _token_limit() -> str:
+    limit: str = current_app.extensions["settings"].token_rate_limit
+    return limit
+
+
+def _token_client_id() -> str:
+    """The rate-limit key of the client a token request names (Basic first, then the form)."""
+    try:
+        client_id = (_basic_credentials() or (request.form.get("client_id", ""),))[0]
+    except Unauthorized:  # malformed Basic credentials: the view answers invalid_client
+        client_id = ""
+    # Hashed: any string of any length may arrive, and only equality matters for the count.
+    return "token:" + hashlib.sha256(client_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @oauth.route("/token")
 class Token(MethodView):
+    # Counted before the body is parsed or any secret compared (flask-limiter runs first).
+    decorators = [
+        limiter.limit(_token_limit),  # per address
+        limiter.limit(_token_limit, key_func=_token_client_id),  # per client id, any address
+    ]
+
     @oauth.arguments(ClientCredentialsSchema, location="form")
     @oauth.response(200, TokenSchema)
     @oauth.alt_response(400, description="invalid_request, invalid_scope or unsupported_grant_type")
     @oauth.alt_response(401, description="invalid_client")
+    @oauth.alt_response(429, description="Too many requests; see Retry-After.")
     def post(self, form: dict[str, str]) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Client-credentials grant (RFC 6749 §4.4): a short-lived, scoped Bearer token."""
         if form["grant_type"] != "client_credentials":
@@ -227,6 +250,7 @@ class Token(MethodView):
         if not all(credentials):
             raise Unauthorized("Send client_id and client_secret.", error="invalid_client")
         token, ttl, scopes = services.client_credentials_token(*credentials, form.get("scope"))
+        db.session.commit()  # a secret stored under Argon2 is now its digest
         body = {
             "access_token": token,
             "token_type": "Bearer",
