@@ -105,7 +105,8 @@ class Settings:
     login_rate_limit: str = field(
         default="10 per minute",
         metadata=_env(
-            "CERTIFIKATION_LOGIN_RATE_LIMIT", "Login attempts allowed per address and per email."
+            "CERTIFIKATION_LOGIN_RATE_LIMIT",
+            "Login attempts allowed per address (each account and address pair also backs off).",
         ),
     )
     token_rate_limit: str = field(

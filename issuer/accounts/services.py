@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from issuer import clock
-from issuer.accounts import tokens
+from issuer.accounts import throttle, tokens
 from issuer.accounts.models import ApiClient, Membership, User
 from issuer.accounts.passwords import (
     digest_client_secret,
@@ -63,12 +63,19 @@ def create_user(
     return user
 
 
-def login(email: str, password: str) -> tuple[str, int]:
-    """A user token for valid credentials; the same error whether email or password is wrong."""
+def login(email: str, password: str, *, address: str) -> tuple[str, int]:
+    """A user token for valid credentials; the same error whether email or password is wrong.
+
+    Failures slow down this (email, address) pair only (throttle.py), checked first.
+    """
+    email = normalise_email(email)
+    throttle.check(email, address)
     user = find_user(email)
     valid = verify_secret(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
+        throttle.record_failure(email, address)
         raise Unauthorized("The email or password is incorrect.")
+    throttle.record_success(email, address)
     if user.email_verified_at is None:
         raise Unauthorized("Confirm your address first: ask for a password reset link, sent to it.")
     return user_token(user)
