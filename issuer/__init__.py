@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from flask import Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from issuer import clock, errors, i18n, tasks, transactions
 from issuer.db import db
@@ -48,6 +49,9 @@ def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None =
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.extensions["settings"] = settings
+    if settings.proxy_count:  # else X-Forwarded-* are the client's words, not the proxy's
+        n = settings.proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.DEBUG if settings.debug else logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per render step

@@ -123,6 +123,14 @@ class Settings:
             "Claim, reset and sign-in mails per email address (per IP: the login limit).",
         ),
     )
+    proxy_count: int = field(
+        default=0,
+        metadata=_env(
+            "CERTIFIKATION_PROXY_COUNT",
+            "Reverse proxies in front of the service whose X-Forwarded-For/-Proto are trusted "
+            "(0: none, the peer address counts).",
+        ),
+    )
     max_request_bytes: int = field(
         default=10 * 1024 * 1024,
         metadata=_env("CERTIFIKATION_MAX_REQUEST_BYTES", "Largest request body accepted."),
@@ -316,6 +324,10 @@ class Settings:
         if self.db_retries < 0:
             raise SettingsError(
                 f"CERTIFIKATION_DB_RETRIES must be 0 or more, got {self.db_retries}"
+            )
+        if self.proxy_count < 0:
+            raise SettingsError(
+                f"CERTIFIKATION_PROXY_COUNT must be 0 or more, got {self.proxy_count}"
             )
         if self.quiz_retry_cooldown_min < 0:
             raise SettingsError(
