@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from issuer import clock, errors, i18n, tasks, transactions
+from issuer import clock, errors, i18n, security_headers, tasks, transactions
 from issuer.db import db
 from issuer.extensions import api, limiter
 from issuer.keys.master import check_stored_keys, load_cipher
@@ -20,12 +20,6 @@ from verifier.http import HttpResolver
 ROOT = Path(__file__).resolve().parent.parent
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # echoed in headers and problem bodies
-
-_SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
 
 
 def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None = None) -> Flask:
@@ -74,6 +68,7 @@ def create_app(settings: Settings | None = None, *, clock_: clock.Clock | None =
     transactions.init_app(app)  # after every view exists
     app.before_request(_assign_request_id)
     app.after_request(_finish_response)
+    security_headers.init_app(app, settings)
     return app
 
 
@@ -149,6 +144,4 @@ def _assign_request_id() -> None:
 
 def _finish_response(response: Response) -> Response:
     response.headers.setdefault("X-Request-Id", g.get("request_id", ""))
-    for name, value in _SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
     return response

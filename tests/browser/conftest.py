@@ -46,6 +46,8 @@ def browser(site: Site) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, site: Site) -> Iterator[Page]:
-    context = browser.new_context(base_url=site.url, locale="en-GB")  # the English pages
+    # axe-core goes in as an inline script, which the pages' CSP refuses (as it should);
+    # test_content_security_policy.py loads the pages with the policy enforced.
+    context = browser.new_context(base_url=site.url, locale="en-GB", bypass_csp=True)
     yield context.new_page()
     context.close()
