@@ -38,7 +38,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     def add_headers(response: Response) -> Response:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", policy(response.mimetype))
+        response.headers.setdefault("Content-Security-Policy", policy(response.mimetype or ""))
         return response
 
     app.after_request(add_headers)
