@@ -94,6 +94,13 @@ class Settings:
             "Seconds before a Redis broker hands a task whose worker died to another worker.",
         ),
     )
+    background_rows: int = field(
+        default=200,
+        metadata=_env(
+            "CERTIFIKATION_BACKGROUND_ROWS",
+            "Rows of an import (or owed credentials of a retry) above which it runs as a job.",
+        ),
+    )
     user_token_ttl: int = field(
         default=3600,
         metadata=_env("CERTIFIKATION_USER_TOKEN_TTL", "Seconds a login token is valid."),
@@ -308,6 +315,7 @@ class Settings:
             ("CERTIFIKATION_ENDORSEMENT_DEADLINE", self.endorsement_deadline),
             ("CERTIFIKATION_DB_BUSY_TIMEOUT", self.db_busy_timeout),
             ("CERTIFIKATION_TASK_VISIBILITY_TIMEOUT", self.task_visibility_timeout),
+            ("CERTIFIKATION_BACKGROUND_ROWS", self.background_rows),
         ):
             if value <= 0:
                 raise SettingsError(f"{name} must be a positive whole number, got {value}")

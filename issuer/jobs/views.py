@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
 from flask.views import MethodView
 
 from issuer.accounts.access import authorize, requires
@@ -21,8 +21,13 @@ blp = Blueprint(
 )
 
 
-def wants_async() -> bool:
-    """Whether the caller sent `Prefer: respond-async` (RFC 7240)."""
+def wants_async(rows: int = 0) -> bool:
+    """Whether to answer with a job: the caller sent `Prefer: respond-async` (RFC 7240), or
+    the request has more `rows` of work than CERTIFIKATION_BACKGROUND_ROWS."""
+    return rows > current_app.extensions["settings"].background_rows or _prefers_async()
+
+
+def _prefers_async() -> bool:
     prefer = request.headers.get("Prefer", "")
     return any(p.split("=")[0].strip().lower() == "respond-async" for p in prefer.split(","))
 
@@ -34,7 +39,8 @@ def accepted(job: Job) -> Response:
     response = jsonify(JobSchema().dump(job))
     response.status_code = 202
     response.headers["Location"] = url_for("jobs.JobItem", job_id=job.id)
-    response.headers["Preference-Applied"] = "respond-async"
+    if _prefers_async():
+        response.headers["Preference-Applied"] = "respond-async"
     return response
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 
 from issuer.db import db
 from issuer.jobs import services as jobs
@@ -30,6 +30,12 @@ def owed(tenant_id: uuid.UUID | None = None, statuses: tuple[str, ...] = OWED) -
     if tenant_id is not None:
         stmt = stmt.where(CompletionIssuance.tenant_id == tenant_id)
     return stmt.order_by(CompletionIssuance.decided_at, CompletionIssuance.id)
+
+
+def count_owed(tenant_id: uuid.UUID) -> int:
+    """How many completions of `tenant_id` are owed a credential (queued or failed)."""
+    stmt = select(func.count()).select_from(owed(tenant_id).order_by(None).subquery())
+    return db.session.scalar(stmt) or 0
 
 
 def claim(

@@ -146,14 +146,15 @@ class Owed(MethodView):
 class RetryOwed(MethodView):
     @requires(Permission.CREDENTIALS_ISSUE)
     @blp.response(200, RetrySchema)
-    @blp.alt_response(202, description="With `Prefer: respond-async`: the job to poll.")
+    @blp.alt_response(202, description="Many owed, or `Prefer: respond-async`: the job.")
     def post(self, tenant_id: uuid.UUID) -> owed.RetryResult | Response:
         """Issue the owed credentials now (also done on a schedule).
 
-        With `Prefer: respond-async` the answer is 202 at once, its Location the job to poll.
+        With `Prefer: respond-async`, or more credentials owed than
+        CERTIFIKATION_BACKGROUND_ROWS, the answer is 202 at once, its Location the job to poll.
         """
         actor = authorize(tenant_id).actor
-        if wants_async():
+        if wants_async(owed.count_owed(tenant_id)):
             job = jobs.create(actor, tenant_id, "owed-retry")
             db.session.commit()
             return accepted(job)

@@ -197,7 +197,7 @@ class Completions(MethodView):
 
     @requires(Permission.PATHS_WRITE)
     @blp.response(200, ImportResultSchema)
-    @blp.alt_response(202, description="With `Prefer: respond-async`: the job to poll.")
+    @blp.alt_response(202, description="A large file, or `Prefer: respond-async`: the job.")
     @blp.doc(**_rows_doc(CompletionRowsSchema))
     def post(self, tenant_id: uuid.UUID, system: str) -> services.Imported | Response:
         """Enrol and complete learners an LMS reports, all rows or none; again changes nothing.
@@ -206,18 +206,18 @@ class Completions(MethodView):
         At most 100,000 rows; a CSV row is named by its spreadsheet row (the header is 1).
         Credentials owed by the path's attached certificate are signed after the import
         commits (see GET /tenants/<tenant_id>/owed-credentials meanwhile). With
-        `Prefer: respond-async` the answer is 202 at once, its Location the job to poll.
+        `Prefer: respond-async`, or more rows than CERTIFIKATION_BACKGROUND_ROWS, the answer
+        is 202 once the rows are read, its Location the job to poll.
         """
         actor = authorize(tenant_id).actor
         tenant, system = get_or_404(Tenant, tenant_id), _system(system)
-        if wants_async():  # a large file: answered at once, imported by a worker
-            _check_type()
+        table = _table("completions", COMPLETION_COLUMNS, ("external_id", "email"))
+        if wants_async(len(table.rows)):  # answered at once, imported by a worker
             job = background.queue_import(
                 actor, tenant, system, request.get_data(), request.mimetype
             )
             db.session.commit()
             return accepted(job)
-        table = _table("completions", COMPLETION_COLUMNS, ("external_id", "email"))
         return background.import_completions(actor, tenant, system, table)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from issuer.accounts.roles import Role
@@ -88,3 +90,32 @@ def test_a_job_is_invisible_to_other_tenants(client: FlaskClient, factories: Fac
     stranger = factories.person(factories.tenant(), [Role.ISSUER_ADMIN]).headers
     assert client.get(location, headers=stranger).status_code == 404
     assert client.get(f"/api/v1/jobs/{uuid.uuid4()}", headers=headers).status_code == 404
+
+
+def test_a_file_of_more_rows_than_the_setting_is_a_job_without_asking(
+    app: Flask, client: FlaskClient, factories: Factories
+) -> None:
+    tenant, headers = _program(factories)
+    app.extensions["settings"] = dataclasses.replace(app.extensions["settings"], background_rows=2)
+    r = client.post(
+        f"/api/v1/tenants/{tenant}/interop/moodle/completions",
+        data=CSV.encode(),
+        content_type="text/csv",
+        headers=headers,
+    )
+    assert r.status_code == 202 and "Preference-Applied" not in r.headers
+    job = client.get(r.headers["Location"], headers=headers).json
+    assert (job["state"], job["counts"]["completed"]) == ("succeeded", 3)
+
+
+def test_a_body_that_is_no_table_is_refused_at_once_even_when_sent_async(
+    client: FlaskClient, factories: Factories
+) -> None:
+    tenant, headers = _program(factories)
+    r = client.post(
+        f"/api/v1/tenants/{tenant}/interop/moodle/completions",
+        json={"completions": "not a list"},
+        headers={**headers, **ASYNC},
+    )
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert r.json["errors"][0]["pointer"] == "#/completions"
