@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select, update
@@ -140,15 +142,32 @@ def certificate(credential: Credential) -> CertificatePdf:
     return row
 
 
+_NAMELESS_KEPT = 64  # drawings kept per process: about 40 KB each
+_nameless: OrderedDict[tuple[uuid.UUID, str], bytes] = OrderedDict()
+_nameless_lock = threading.Lock()
+
+
 def without_name(credential: Credential, stored: CertificatePdf) -> bytes:
     """The certificate without the earner's name, for the public when the earner hid it.
 
     Nothing is attached either, since the signed credential names the earner. It uses the
-    stored certificate's template and is drawn each time (the earner's choice can change).
+    stored certificate's template. Drawings of the most recently asked credentials are kept,
+    so repeated anonymous downloads cost no rendering (the caller checks the earner's choice
+    on every request, so a kept drawing is never served once the name is shown again).
     """
+    key = (credential.id, stored.template_name)
+    with _nameless_lock:
+        if key in _nameless:
+            _nameless.move_to_end(key)
+            return _nameless[key]
     data = replace(certificate_data(credential), recipient_name="")
     html = render.render_html(data, template=stored.template_name)
-    return render.render_pdf(html, template=stored.template_name)
+    drawn = render.render_pdf(html, template=stored.template_name)
+    with _nameless_lock:
+        _nameless[key] = drawn
+        while len(_nameless) > _NAMELESS_KEPT:
+            _nameless.popitem(last=False)
+    return drawn
 
 
 def count_download(credential_id: uuid.UUID) -> None:

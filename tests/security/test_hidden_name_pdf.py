@@ -15,6 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from issuer.certificates import render
 from tests.factories import Factories
 
 NAME = "Zoë Łukasiewicz"
@@ -95,6 +96,23 @@ def test_showing_the_name_again_restores_the_public_certificate(
         headers=hidden["earner"],
     )
     assert NAME in _text(_download(client, hidden["credential"]))
+
+
+def test_repeated_anonymous_downloads_draw_the_nameless_pdf_once(
+    client: FlaskClient, hidden: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unauthenticated work stays bounded: a stranger fetching it in a loop costs no renders."""
+    drawn: list[int] = []
+    real = render.render_pdf
+
+    def counted(html: str, **kwargs: Any) -> bytes:
+        drawn.append(1)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(render, "render_pdf", counted)
+    first = _download(client, hidden["credential"])
+    assert all(_download(client, hidden["credential"]) == first for _ in range(5))
+    assert len(drawn) <= 1 and "Łukasiewicz" not in _text(first)
 
 
 def test_page_says_which_formats_still_carry_the_name(
