@@ -8,42 +8,27 @@ The database lives for the run, so each test makes tenants of its own.
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
-from sqlalchemy import create_engine, make_url
 
 from issuer import create_app, migrate
 from issuer.db import db
 from issuer.settings import Settings
+from tests.databases import fresh_database
 
 ANSWERS = {200, 201, 204, 409, 503}  # what a client can act on: done, conflict, come back
 
 
 @pytest.fixture(scope="session")
 def own_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A migrated database these tests may commit to: a temp SQLite file or a fresh schema."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('committing')}/committing.sqlite3"
-        return
-    schema = f"test_cw_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    """A database these tests may commit to: a temp SQLite file or a fresh schema."""
+    with fresh_database(tmp_path_factory.mktemp("committing"), "test_cw") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
