@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, func, make_url, select
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,6 +46,7 @@ from issuer.learning.certification_path_management import services as paths  # n
 from issuer.learning.certification_path_management.models import Enrolment  # noqa: E402
 from issuer.settings import Settings  # noqa: E402
 from issuer.tenants import services as tenants  # noqa: E402
+from tests.databases import fresh_database  # noqa: E402
 
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 150
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -76,25 +77,12 @@ PATH = {
 @contextmanager
 def database(kind: str) -> Iterator[str]:
     """A fresh database URL: a temp SQLite file, or a PostgreSQL schema dropped afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    base = os.environ.get("BENCH_POSTGRES_URL", POSTGRES)
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield (
-            make_url(base)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    url = None if kind == "sqlite" else os.environ.get("BENCH_POSTGRES_URL", POSTGRES)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fresh_database(url, Path(folder), "bench") as db_url,
+    ):
+        yield db_url
 
 
 def timed(action: Callable[[], object]) -> float:

@@ -25,6 +25,7 @@ import logging
 import os
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -34,7 +35,6 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 from flask import Flask
-from sqlalchemy import create_engine, make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,6 +47,7 @@ from issuer.issuance import status  # noqa: E402
 from issuer.issuance.models import Achievement  # noqa: E402
 from issuer.settings import Settings  # noqa: E402
 from issuer.tenants import services as tenants  # noqa: E402
+from tests.databases import fresh_database  # noqa: E402
 
 BULK = int(sys.argv[1]) if len(sys.argv) > 1 else 150
 INTERACTIVE = 15
@@ -61,21 +62,9 @@ ACHIEVEMENT = {
 @contextmanager
 def database() -> Iterator[str]:
     """A fresh PostgreSQL schema, dropped afterwards."""
-    base = os.environ.get("BENCH_POSTGRES_URL", POSTGRES)
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield (
-            make_url(base)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    url = os.environ.get("BENCH_POSTGRES_URL", POSTGRES)
+    with fresh_database(url, Path(tempfile.gettempdir()), "bench") as db_url:
+        yield db_url
 
 
 def award(app: Flask, achievement_id: uuid.UUID, who: str) -> None:

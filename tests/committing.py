@@ -8,6 +8,7 @@ The database lives for the run, so each test makes tenants of its own.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -27,7 +28,9 @@ ANSWERS = {200, 201, 204, 409, 503}  # what a client can act on: done, conflict,
 @pytest.fixture(scope="session")
 def own_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database these tests may commit to: a temp SQLite file or a fresh schema."""
-    with fresh_database(tmp_path_factory.mktemp("committing"), "test_cw") as url:
+    with fresh_database(
+        os.environ.get("DATABASE_URL"), tmp_path_factory.mktemp("committing"), "test_cw"
+    ) as url:
         yield url
 
 

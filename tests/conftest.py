@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,9 @@ MASTER_KEY = Fernet.generate_key().decode()
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """SQLite in a temp dir, or a fresh schema in DATABASE_URL's PostgreSQL, dropped after."""
-    with fresh_database(tmp_path_factory.mktemp("db"), "test") as url:
+    with fresh_database(
+        os.environ.get("DATABASE_URL"), tmp_path_factory.mktemp("db"), "test"
+    ) as url:
         yield url
 
 

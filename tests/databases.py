@@ -1,11 +1,10 @@
-"""A database of a test run's own: a SQLite file in a temp dir, or a fresh PostgreSQL schema.
+"""A database of a run's own: a SQLite file in a temp dir, or a fresh PostgreSQL schema.
 
-DATABASE_URL selects PostgreSQL; the schema is created for the run and dropped after it.
+Tests pass DATABASE_URL, benchmarks their own URL; the schema is dropped afterwards.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +14,9 @@ from sqlalchemy import create_engine, make_url
 
 
 @contextmanager
-def fresh_database(directory: Path, name: str) -> Iterator[str]:
-    """The URL of an empty database called `name` (a file in `directory`, or a schema)."""
-    url = os.environ.get("DATABASE_URL")
+def fresh_database(url: str | None, directory: Path, name: str) -> Iterator[str]:
+    """An empty database called `name`: a file in `directory` without `url`, else a schema
+    in `url`'s PostgreSQL."""
     if not url:
         yield f"sqlite:///{directory}/{name}.sqlite3"
         return
