@@ -110,7 +110,7 @@ def run(kind: str) -> dict[str, float]:
                 {"name": "State Board", "url": "https://board.example", "email": "b@board.example"},
             )
             achievement = issuance.create_achievement(SYSTEM, issuer, dict(ACHIEVEMENT))
-            path = paths.create_path(SYSTEM, state, issuer, "tenant", dict(PATH))
+            path = paths.create_path(SYSTEM, state, issuer.id, "tenant", dict(PATH))
             paths.submit(SYSTEM, path)
             paths.publish(SYSTEM, path)
             rules.attach(SYSTEM, path, {"achievement_id": achievement.id, "rules": RULES})
