@@ -1,4 +1,6 @@
-"""Status-list slots: each credential gets one index, never reused, spread across the list.
+"""Status lists: the slot each credential gets, and the signed list as verifiers fetch it.
+
+Each credential gets one index, never reused, spread across the list.
 
 A list's `allocated` counter is the one row every award of an issuer writes. Held inside a
 bulk run's transaction it would make every interactive award wait for the whole run, so on
@@ -12,18 +14,27 @@ SQLite has one writer at a time anyway, so there the counter moves in the sessio
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
 
+from flask import current_app
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
 
 from issuer import clock
 from issuer.db import db
+from issuer.issuance import documents, revocation, signing
+from issuer.issuance.documents import Urls
 from issuer.issuance.models import StatusList
+from issuer.keys.services import issuer_did, settled_signing_key
 from issuer.tenants.models import Issuer
+from verifier.bitstring import encode_bitstring
 
 Purpose = Literal["revocation", "suspension"]
 LIST_SIZE = 131_072  # 2^17 entries = 16 KiB: the spec's minimum, for herd privacy
@@ -127,3 +138,60 @@ def _new_list(issuer: Issuer, purpose: Purpose) -> StatusList:
     db.session.add(status_list)
     db.session.flush()
     return status_list
+
+
+STATUS_LIST_TTL = 60  # seconds a verifier may cache a status list: revocations show quickly
+
+
+@dataclass(frozen=True)
+class PublishedList:
+    """A status list credential as served: its JSON text and an ETag naming its content."""
+
+    text: str
+    etag: str
+
+
+_signed_lists: OrderedDict[tuple[object, ...], str] = OrderedDict()
+_signed_lists_lock = threading.Lock()
+_SIGNED_LISTS_KEPT = 256
+
+
+def published_status_list(status_list: StatusList) -> PublishedList:
+    """`status_list` signed, re-signed only when its bits or its signing key changed."""
+    issuer = db.session.get(Issuer, status_list.issuer_id)
+    assert issuer is not None
+    url = Urls(current_app.extensions["settings"].public_url).status_list(status_list.id)
+    bits = bytearray(status_list.size // 8)
+    for index in revocation.flagged_indexes(status_list):
+        bits[index // 8] |= 0x80 >> (index % 8)  # bit 0 is the left-most (verifier.bitstring)
+    encoded = encode_bitstring(bits)
+    # validFrom is when a bit last changed, so equal state gives equal text on every worker.
+    valid_from = documents.iso(status_list.updated_at or status_list.created_at)
+    etag = hashlib.sha256(f"{valid_from} {encoded}".encode()).hexdigest()[:32]
+    # A key every cached copy of the DID document lists, so a rotation never hides the signer.
+    signer = settled_signing_key(issuer, "Ed25519")
+    cache_key = (status_list.id, etag, signer[0].id, current_app.extensions["settings"].public_url)
+    with _signed_lists_lock:
+        text = _signed_lists.get(cache_key)
+    if text is None:
+        credential = {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": issuer_did(current_app.extensions["settings"], issuer.id),
+            "validFrom": valid_from,
+            "credentialSubject": {
+                "id": f"{url}#list",
+                "type": "BitstringStatusList",
+                "statusPurpose": status_list.purpose,
+                "encodedList": encoded,
+                "ttl": STATUS_LIST_TTL * 1000,  # milliseconds, as the spec counts
+            },
+        }
+        signed = signing.data_integrity_proof(issuer, credential, signer=signer)
+        text = json.dumps(signed, ensure_ascii=False)
+        with _signed_lists_lock:
+            _signed_lists[cache_key] = text
+            while len(_signed_lists) > _SIGNED_LISTS_KEPT:
+                _signed_lists.popitem(last=False)
+    return PublishedList(text, etag)

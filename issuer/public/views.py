@@ -13,7 +13,7 @@ from issuer import clock
 from issuer.db import db, get_or_404
 from issuer.earners.services import display_of, public_credential
 from issuer.errors import NotAcceptable, NotFound
-from issuer.issuance import documents, revocation, services
+from issuer.issuance import documents, revocation, services, status
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
 from issuer.keys.models import IssuerKey
 from issuer.keys.services import keys_of
@@ -155,9 +155,9 @@ def achievement(achievement_id: uuid.UUID) -> Response:
 @public.get("/status/<uuid:list_id>")
 def status_list(list_id: uuid.UUID) -> Response:
     """A Bitstring Status List credential, signed by its issuer; revalidated with its ETag."""
-    published = services.published_status_list(get_or_404(StatusList, list_id))
+    published = status.published_status_list(get_or_404(StatusList, list_id))
     response = _document(published.text, LD_JSON)
-    response.headers["Cache-Control"] = f"public, max-age={services.STATUS_LIST_TTL}"
+    response.headers["Cache-Control"] = f"public, max-age={status.STATUS_LIST_TTL}"
     response.set_etag(published.etag)
     response.make_conditional(request)  # 304 when If-None-Match names this version
     return response
@@ -213,7 +213,7 @@ def ob2_revocations(issuer_id: uuid.UUID) -> Response:
     """The issuer's OB 2.0 RevocationList, read by verifiers of signed assertions."""
     issuer = get_or_404(Issuer, issuer_id)
     response = _document(revocation.ob2_revocation_list(issuer.id, services.urls()), LD_JSON)
-    response.headers["Cache-Control"] = f"public, max-age={services.STATUS_LIST_TTL}"
+    response.headers["Cache-Control"] = f"public, max-age={status.STATUS_LIST_TTL}"
     return response
 
 
