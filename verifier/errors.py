@@ -91,6 +91,16 @@ class UnknownVerificationMethod(ResolutionError):
     slug = "unknown-verification-method"
 
 
+class HttpStatusError(ResolutionError):
+    """The server answered with a status other than 200 or a redirect."""
+
+    slug = "http-status"
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class FetchRefused(ResolutionError):
     """A fetch was refused before any connection: private address, bad scheme, no network."""
 

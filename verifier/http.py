@@ -11,12 +11,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from verifier.errors import FetchRefused, MalformedInput, ResolutionError
-from verifier.formats import json as bounded_json
-from verifier.resolver import Resolver
+from verifier.errors import FetchRefused, HttpStatusError, ResolutionError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Lookup = Callable[[str, int], list[str]]
@@ -27,16 +24,6 @@ _CHUNK = 64 * 1024
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")  # RFC 6598 shared address space
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the low 32 bits are an IPv4 address
 _USER_AGENT = "certifikation-verifier"
-
-
-class HttpStatusError(ResolutionError):
-    """The server answered with a status other than 200 or a redirect."""
-
-    slug = "http-status"
-
-    def __init__(self, message: str, *, status: int) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -329,24 +316,3 @@ def _set_timeout(sock: socket.socket, deadline: float, where: str, timeout: floa
     if remaining <= 0:
         raise ResolutionError(f"{where}: timed out after {timeout:g} s")
     sock.settimeout(remaining)
-
-
-def fetch_json(resolver: Resolver, url: str, *, accept: str = "application/json") -> dict[str, Any]:
-    """Fetch ``url`` through ``resolver`` and parse it as one bounded JSON object.
-
-    Args:
-        resolver: Where the bytes come from.
-        url: The document's URL.
-        accept: The media types asked for.
-
-    Returns:
-        The parsed JSON object.
-
-    Raises:
-        ResolutionError: The fetch failed, or the body is not a JSON object within the caps.
-    """
-    body = resolver.fetch(url, accept=accept)
-    try:
-        return bounded_json.parse(body, what=f"document at {url}")
-    except MalformedInput as error:
-        raise ResolutionError(str(error)) from None

@@ -22,9 +22,8 @@ from cryptography.hazmat.primitives.serialization import (
 
 from verifier.did_key import resolve_did_key
 from verifier.errors import InvalidKey, InvalidProof, ResolutionError, UnknownVerificationMethod
-from verifier.http import fetch_json
 from verifier.multikey import PublicKey, decode_public_key, jwk_thumbprint, public_key_from_jwk
-from verifier.resolver import Forgetting, Resolver
+from verifier.resolver import Forgetting, Resolver, fetch_json
 
 DID_ACCEPT = "application/did+ld+json, application/did+json, application/json;q=0.9"
 KEY_ACCEPT = (

@@ -32,12 +32,11 @@ from verifier.expansion import (
 )
 from verifier.formats import Envelope
 from verifier.formats.read import read
-from verifier.http import fetch_json
 from verifier.keys import ResolvedKey, controller_matches, resolve_key, unbound_reason
 from verifier.loader import DocumentLoader, offline_loader
 from verifier.proofs import ob2_jws, suite_for, vc_jwt
 from verifier.report import CHECK_IDS, Check, Outcome, Report
-from verifier.resolver import Offline, Resolver
+from verifier.resolver import Offline, Resolver, fetch_json
 from verifier.trust import Trust
 
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")

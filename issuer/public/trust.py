@@ -15,8 +15,7 @@ from issuer.issuance.documents import Urls
 from issuer.keys.services import issuer_did
 from issuer.tenants.models import Issuer
 from verifier.errors import ResolutionError, VerifierError
-from verifier.http import fetch_json
-from verifier.resolver import Resolver
+from verifier.resolver import Resolver, fetch_json
 from verifier.trust import TrustedIssuer, TrustList, parse_trust_list
 
 OWN = "this deployment's own issuer"

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.verifier.servers import LocalServer, Route, Tls, make_tls
-from verifier.errors import FetchRefused, ResolutionError
-from verifier.http import HttpResolver, HttpStatusError, fetch_json, forbidden_reason, max_age
+from verifier.errors import FetchRefused, HttpStatusError, ResolutionError
+from verifier.http import HttpResolver, forbidden_reason, max_age
+from verifier.resolver import fetch_json
 
 JSON = "application/json"
 

@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from verifier.errors import ResolutionError
-from verifier.http import fetch_json
 from verifier.report import Check
-from verifier.resolver import Resolver
+from verifier.resolver import Resolver, fetch_json
 from verifier.trust import Trust, TrustedIssuer
 
 OB2_ACCEPT = "application/ld+json, application/json"

@@ -10,11 +10,16 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from verifier.errors import InvalidKey, InvalidProof, MalformedInput, ResolutionError
-from verifier.http import HttpStatusError, fetch_json
+from verifier.errors import (
+    HttpStatusError,
+    InvalidKey,
+    InvalidProof,
+    MalformedInput,
+    ResolutionError,
+)
 from verifier.keys import resolve_key
 from verifier.proofs import jws
-from verifier.resolver import Resolver
+from verifier.resolver import Resolver, fetch_json
 
 ACCEPT = "application/ld+json, application/json;q=0.9"
 SIGNED = frozenset({"SignedBadge", "signed"})
