@@ -30,7 +30,7 @@ from verifier.expansion import (
     check_extent,
     expansion_budget,
 )
-from verifier.formats import Envelope
+from verifier.formats import Envelope, Kind, is_ob2
 from verifier.formats.read import read
 from verifier.keys import ResolvedKey, controller_matches, resolve_key, unbound_reason
 from verifier.loader import DocumentLoader, offline_loader
@@ -39,7 +39,6 @@ from verifier.report import CHECK_IDS, Check, Outcome, Report
 from verifier.resolver import Offline, Resolver, fetch_json
 from verifier.trust import Trust
 
-OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 MAX_ENDORSEMENT_DEPTH = 2
 _SKIPPED = {
     "failed": "Not checked: the proof failed, so nothing the credential says can be trusted.",
@@ -130,7 +129,7 @@ def _verify_envelope(envelope: Envelope, run: _Run) -> Report:
             run.add(Check(check_id, "unknown", f"Too complex to verify: {exc}"))
         key, shown = None, document
     else:
-        run.add(check_schema(document))
+        run.add(check_schema(document, kind=kind))
         key, shown = _prove(envelope, document, kind, run)
     proof = run.checks["proof"].outcome
     if proof != "passed":
@@ -143,9 +142,11 @@ def _verify_envelope(envelope: Envelope, run: _Run) -> Report:
     else:
         run.add(Check("identity", "skipped", NOT_TIED))
     run.add(
-        check_status(shown, resolver=run.resolver, verify_list=_list_verifier(run), now=run.now)
+        check_status(
+            shown, kind=kind, resolver=run.resolver, verify_list=_list_verifier(run), now=run.now
+        )
     )
-    run.add(check_validity(shown, now=run.now))
+    run.add(check_validity(shown, kind=kind, now=run.now))
     run.add(_check_endorsements(shown, run))
     return _report(envelope, run, shown)
 
@@ -155,10 +156,11 @@ def _report(envelope: Envelope, run: _Run, document: Mapping[str, Any]) -> Repor
     return Report(format=envelope.container, checks=checks, credential=document or None)
 
 
-def _kind(document: Mapping[str, Any]) -> str:
+def _kind(document: Mapping[str, Any]) -> Kind:
+    """Decide, once per credential, the data model every check reads it by."""
     contexts = document.get("@context")
     contexts = contexts if isinstance(contexts, list) else [contexts]
-    if any(c in OB2_CONTEXTS for c in contexts):
+    if is_ob2(document):
         kind = document.get("type")
         if kind in ("Issuer", "Profile", "BadgeClass", "CryptographicKey", "RevocationList"):
             raise UnsupportedFormat(
@@ -173,7 +175,7 @@ def _kind(document: Mapping[str, Any]) -> str:
     )
 
 
-def _describe(envelope: Envelope, kind: str) -> str:
+def _describe(envelope: Envelope, kind: Kind) -> str:
     what = "An Open Badges 2.0 assertion" if kind == "ob2" else "A verifiable credential"
     how = " signed as a JWT" if envelope.jws else ""
     where = {"json": "", "jwt": ""}.get(
@@ -185,7 +187,7 @@ def _describe(envelope: Envelope, kind: str) -> str:
 
 
 def _prove(
-    envelope: Envelope, document: Mapping[str, Any], kind: str, run: _Run
+    envelope: Envelope, document: Mapping[str, Any], kind: Kind, run: _Run
 ) -> tuple[ResolvedKey | None, Mapping[str, Any]]:
     """Run the proof check; return the key that signed and the document to trust."""
     try:
@@ -253,7 +255,7 @@ def _issuer_id(document: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _check_issuer(document: Mapping[str, Any], key: ResolvedKey | None, kind: str) -> Check:
+def _check_issuer(document: Mapping[str, Any], key: ResolvedKey | None, kind: Kind) -> Check:
     if kind == "ob2":
         return Check("issuer", "passed", "The assertion's key is listed by its issuer's profile.")
     issuer_id = _issuer_id(document)

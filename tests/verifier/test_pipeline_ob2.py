@@ -70,3 +70,24 @@ def test_revoked_signed_assertion_says_why() -> None:
     report = verify((OB20 / "simple-revoked.jwt").read_bytes(), resolver=AssetResolver(), now=NOW)
     status = report.check("status")
     assert status is not None and status.outcome == "failed" and "A good reason" in status.message
+
+
+@pytest.mark.parametrize(
+    ("expires", "outcome", "said"),
+    [(None, "passed", "Valid from 2016-12-31"), ("2020-01-01T00:00:00Z", "failed", "2020-01-01")],
+)
+def test_an_assertion_read_as_ob2_has_its_ob2_dates_checked(
+    expires: str | None, outcome: str, said: str
+) -> None:
+    # The VC 1.1 context first: the pipeline reads it as OB 2.0, so every check must too
+    # (validity once read issuanceDate by the first context and failed it as VCDM 1.1).
+    vc_v1 = "https://www.w3.org/2018/credentials/v1"
+    assertion = dict(BASIC, **{"@context": [vc_v1, "https://w3id.org/openbadges/v2"]})
+    if expires is not None:
+        assertion["expires"] = expires
+    report = verify(assertion, resolver=AssetResolver(assertion), now=NOW)
+    read_as = report.check("format")
+    assert read_as is not None and read_as.message == "An Open Badges 2.0 assertion."
+    validity = report.check("validity")
+    assert validity is not None and validity.outcome == outcome, validity
+    assert said in validity.message

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from verifier.errors import ResolutionError
+from verifier.formats import Kind
 from verifier.report import Check
 from verifier.resolver import Resolver, fetch_json
 from verifier.trust import Trust, TrustedIssuer
@@ -15,7 +16,7 @@ NOT_TIED = "Not checked: the key is not tied to the issuer, so whose credential 
 
 
 def check_identity(
-    document: Mapping[str, Any], *, kind: str, trust: Trust | None, resolver: Resolver
+    document: Mapping[str, Any], *, kind: Kind, trust: Trust | None, resolver: Resolver
 ) -> Check:
     """Say whether a trust list confirms the issuer; without one, its identity is a claim.
 
@@ -49,7 +50,7 @@ def _known(trusted: TrustedIssuer, claimed: str, issuer_id: str) -> str:
     return message + "."
 
 
-def _issuer(document: Mapping[str, Any], kind: str, resolver: Resolver) -> tuple[str | None, str]:
+def _issuer(document: Mapping[str, Any], kind: Kind, resolver: Resolver) -> tuple[str | None, str]:
     """The issuer's id and the name the credential gives it (its id when it gives none)."""
     issuer: object = document.get("issuer")
     if kind == "ob2":  # the assertion names its BadgeClass, which names the issuer

@@ -14,11 +14,11 @@ import jsonschema_rs
 from jsonschema_rs import ValidationError, ValidationErrorKind
 
 import schemas
+from verifier.formats import OB2_CONTEXTS, Kind, is_ob2
 from verifier.report import Check
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context"
-OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 SHOWN_ERRORS = 5
 COUNTED_ERRORS = 100
 # Single values the plain-JSON schema wants as arrays are wrapped at most this many levels deep.
@@ -36,17 +36,18 @@ _OB2_VERIFICATIONS = {
 _IDENTITY_HASH = re.compile(r"(md5\$[0-9a-fA-F]{32}|sha256\$[0-9a-fA-F]{64})")
 
 
-def check_schema(document: Mapping[str, Any]) -> Check:
+def check_schema(document: Mapping[str, Any], *, kind: Kind | None = None) -> Check:
     """Check an OB 3.0 credential against 1EdTech's JSON Schema, or an OB 2.0 Assertion's shape."""
     types = _strings(document.get("type"))
     contexts = _strings(document.get("@context"))
+    ob2 = is_ob2(document) if kind is None else kind == "ob2"
     if "EndorsementCredential" in types:
         return _check_vc(document, "ob_v3p0_endorsementcredential", "EndorsementCredential")
     if types & {"OpenBadgeCredential", "AchievementCredential"} or any(
         c.startswith(OB3_CONTEXT) for c in contexts
     ):
         return _check_vc(document, "ob_v3p0_achievementcredential", "AchievementCredential")
-    if "Assertion" in types or (set(OB2_CONTEXTS) & contexts and not types & _OB2_OTHER_CLASSES):
+    if "Assertion" in types or (ob2 and not types & _OB2_OTHER_CLASSES):
         return _check_ob2(document)
     named = ", ".join(sorted(types)) or "none"
     return Check("schema", "skipped", f"No schema is known for a document of type {named}.")
@@ -191,7 +192,7 @@ def _subschema(name: str, schema_path: Sequence[str | int]) -> Mapping[str, Any]
 def _check_ob2(document: Mapping[str, Any]) -> Check:
     problems: list[str] = []
     cautions: list[str] = []
-    if not set(OB2_CONTEXTS) & _strings(document.get("@context")):
+    if not is_ob2(document):
         problems.append(f"@context: must include {OB2_CONTEXTS[0]}")
     if document.get("revoked") is True:
         # A revoked Assertion may be stripped down to its id (OB 2.0, Assertion.revoked).

@@ -18,6 +18,7 @@ from typing import Any
 from verifier.bitstring import MIN_ENTRIES, bit_at, decode_bitstring
 from verifier.checks.validity import check_validity
 from verifier.errors import InvalidStatusList, ResolutionError, VerifierError
+from verifier.formats import Kind, is_ob2
 from verifier.report import Check, Outcome
 from verifier.resolver import Resolver
 
@@ -25,7 +26,6 @@ ACCEPT_VC = (
     "application/vc, application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8"
 )
 ACCEPT_JSON = "application/ld+json, application/json;q=0.9"
-OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 
 VerifyList = Callable[[Mapping[str, Any]], None]
 
@@ -54,6 +54,7 @@ def check_status(
     verify_list: VerifyList | None = None,
     now: datetime,
     issuer: Mapping[str, Any] | None = None,
+    kind: Kind | None = None,
 ) -> Check:
     """Read the credential's status lists through `resolver` and report revocation or suspension.
 
@@ -64,12 +65,13 @@ def check_status(
             VerifierError when the proof cannot be checked or fails (status then `unknown`).
         now: The time a status list credential's own validity period is judged by.
         issuer: OB 2.0 only: the issuer Profile when the caller already has it.
+        kind: The data model the pipeline decided; without it, read from the @context.
 
     Returns:
         A Check with id "status": `unknown` whenever a list could not be read or trusted;
         `failed` only for a set bit, or a credentialStatus entry that is malformed.
     """
-    if _is_ob2(document):
+    if is_ob2(document) if kind is None else kind == "ob2":
         return _run(functools.partial(_check_ob2, document, resolver, issuer))
     status = document.get("credentialStatus", [])
     entries = status if isinstance(status, list) else [status]
@@ -145,7 +147,7 @@ def _check_bitstring(
         except VerifierError as error:
             message = f"Could not check the status list at {url}: {error}; {unknown}"
             raise _Stop("unknown", message) from None
-    validity = check_validity(status_list, now=now)
+    validity = check_validity(status_list, now=now, kind="vc")
     if validity.outcome == "failed":
         raise _Stop(
             "unknown",
@@ -324,11 +326,6 @@ def _issuer_id(credential: Mapping[str, Any]) -> str | None:
     issuer = credential.get("issuer")
     issuer = issuer.get("id") if isinstance(issuer, Mapping) else issuer
     return issuer if isinstance(issuer, str) else None
-
-
-def _is_ob2(document: Mapping[str, Any]) -> bool:
-    contexts = _strings(document.get("@context"))
-    return bool(set(OB2_CONTEXTS) & contexts) or "Assertion" in _strings(document.get("type"))
 
 
 def _strings(value: Any) -> set[str]:

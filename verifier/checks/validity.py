@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
+from verifier.formats import Kind, is_ob2
 from verifier.report import Check
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
-OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 
 
 class _Model(NamedTuple):
@@ -41,7 +41,9 @@ class _BadDate(Exception):
     """A date field that cannot be read; its message names the field and the fix."""
 
 
-def check_validity(document: Mapping[str, Any], *, now: datetime) -> Check:
+def check_validity(
+    document: Mapping[str, Any], *, now: datetime, kind: Kind | None = None
+) -> Check:
     """Check that `now` lies within the credential's validity period.
 
     VCDM 2.0 `validFrom`/`validUntil`, VCDM 1.1 `issuanceDate`/`expirationDate` and OB 2.0
@@ -51,12 +53,14 @@ def check_validity(document: Mapping[str, Any], *, now: datetime) -> Check:
     Args:
         document: The credential.
         now: The time to judge by; a naive datetime is taken as UTC.
+        kind: The data model the pipeline decided ("ob2": read OB 2.0's dates); without
+            it, the dates are read by the @context.
 
     Returns:
         A Check with id "validity": failed when expired, not yet valid or unreadable.
     """
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    model = _model(document)
+    model = _model(document, kind)
     if model is None:
         return Check("validity", "skipped", "No validity dates to check.")
     try:
@@ -115,14 +119,16 @@ def _parse(value: str, *, lenient: bool) -> datetime:
     return parsed + timedelta(days=1) if midnight else parsed
 
 
-def _model(document: Mapping[str, Any]) -> _Model | None:
+def _model(document: Mapping[str, Any], kind: Kind | None) -> _Model | None:
+    if kind == "ob2":
+        return _OB2
     context = document.get("@context")
     contexts = context if isinstance(context, list) else [context]
     if contexts[:1] == [VC_V2]:
         return _VCDM2
     if contexts[:1] == [VC_V1]:
         return _VCDM1
-    if set(OB2_CONTEXTS) & {c for c in contexts if isinstance(c, str)}:
+    if kind is None and is_ob2(document):
         return _OB2
     # No known context: read whichever data model's fields are there.
     return next((m for m in (_VCDM2, _VCDM1, _OB2) if {m.start, m.end} & document.keys()), None)
