@@ -54,7 +54,7 @@ def check_validity(
         document: The credential.
         now: The time to judge by; a naive datetime is taken as UTC.
         kind: The data model the pipeline decided ("ob2": read OB 2.0's dates); without
-            it, the dates are read by the @context.
+            it, ``is_ob2`` decides as the pipeline does.
 
     Returns:
         A Check with id "validity": failed when expired, not yet valid or unreadable.
@@ -120,7 +120,7 @@ def _parse(value: str, *, lenient: bool) -> datetime:
 
 
 def _model(document: Mapping[str, Any], kind: Kind | None) -> _Model | None:
-    if kind == "ob2":
+    if is_ob2(document) if kind is None else kind == "ob2":
         return _OB2
     context = document.get("@context")
     contexts = context if isinstance(context, list) else [context]
@@ -128,8 +128,6 @@ def _model(document: Mapping[str, Any], kind: Kind | None) -> _Model | None:
         return _VCDM2
     if contexts[:1] == [VC_V1]:
         return _VCDM1
-    if kind is None and is_ob2(document):
-        return _OB2
     # No known context: read whichever data model's fields are there.
     return next((m for m in (_VCDM2, _VCDM1, _OB2) if {m.start, m.end} & document.keys()), None)
 

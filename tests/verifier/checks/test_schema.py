@@ -371,3 +371,13 @@ def test_ob2_field_of_the_wrong_kind_fails(
 def test_ob2_badge_class_is_skipped() -> None:
     check = check_schema(read(VALIDATOR_OB20 / "badge-class-with-language.json"))
     assert check.outcome == "skipped"
+
+
+def test_the_kind_the_pipeline_decided_picks_the_shape_checked() -> None:
+    document = {"@context": "https://w3id.org/openbadges/v2", "type": "Achievement"}
+    check = check_schema(document, kind="vc")
+    assert (check.outcome, check.message) == (
+        "skipped",
+        "No schema is known for a document of type Achievement.",
+    )
+    assert "OB 2.0" in check_schema(document).message

@@ -753,3 +753,13 @@ def test_ob2_assertion_marked_revoked_fails_without_fetching() -> None:
     check = check_status(stub, resolver=Offline(), now=NOW)
     assert check.outcome == "failed"
     assert check.message.startswith("Revoked: Turns out the student's robot")
+
+
+def test_the_kind_the_pipeline_decided_picks_the_status_read() -> None:
+    document = signed_assertion("simple-revoked.jwt")
+    check = check_status(document, resolver=Offline(), now=NOW, kind="vc")
+    assert (check.outcome, check.message) == (
+        "skipped",
+        "No status information; the credential cannot be revoked.",
+    )
+    assert check_status(document, resolver=Offline(), now=NOW).outcome == "unknown"

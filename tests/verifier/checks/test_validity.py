@@ -201,3 +201,16 @@ def test_unknown_context_is_read_by_the_fields_present() -> None:
     document = {"@context": "https://example.org/context", "expires": "2020-01-01T00:00:00Z"}
     check = check_validity(document, now=NOW)
     assert (check.outcome, check.message) == ("failed", "issuedOn is missing; OB 2.0 requires it.")
+
+
+def test_the_kind_the_pipeline_decided_picks_the_dates_read() -> None:
+    document = {
+        "@context": ["https://www.w3.org/2018/credentials/v1", OB2],
+        "issuedOn": "2024-01-01T00:00:00Z",
+        "expires": "2025-01-01T00:00:00Z",
+    }
+    assert check_validity(document, now=NOW, kind="vc").message == (
+        "issuanceDate is missing; VCDM 1.1 requires it."
+    )
+    # Without a kind, the check asks the pipeline's question: the OB 2.0 context wins.
+    assert check_validity(document, now=NOW).message == "Expired on 2025-01-01."
