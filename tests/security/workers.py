@@ -67,10 +67,19 @@ def own_database(tmp: Path) -> Iterator[str]:
 
 
 def broker_app(database_url: str, tmp: Path) -> Flask:
-    """The web app, queueing its tasks to BROKER (created last: the default Celery app)."""
+    """The web app, queueing its tasks to BROKER (created last: the default Celery app).
+
+    Its imports answer at once whatever their size (no background job), so a test sees
+    the import's counts and the workers do only the signing it queued.
+    """
     redis.Redis.from_url(BROKER).flushdb()
     return create_app(
-        _settings(database_url, celery_broker_url=BROKER, evidence_dir=tmp / "evidence")
+        _settings(
+            database_url,
+            celery_broker_url=BROKER,
+            evidence_dir=tmp / "evidence",
+            background_rows=100_000,
+        )
     )
 
 
