@@ -181,6 +181,17 @@ def issuer_did(settings: Settings, issuer_id: object) -> str:
     return f"{site_did(settings)}:issuers:{issuer_id}"
 
 
+def issuer_id_of(settings: Settings, did: str) -> uuid.UUID | None:
+    """The issuer id that `did` names if `issuer_did` made it here, else None (its inverse)."""
+    prefix = issuer_did(settings, "")
+    if not did.startswith(prefix):
+        return None
+    try:
+        return uuid.UUID(did.removeprefix(prefix))
+    except ValueError:
+        return None
+
+
 def verification_method(settings: Settings, key: IssuerKey) -> str:
     """The DID URL naming `key`, used as `verificationMethod` and as JWS `kid`."""
     return f"{issuer_did(settings, key.issuer_id)}#{key.fragment}"
