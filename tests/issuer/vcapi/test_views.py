@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from issuer.accounts.roles import Role
 from tests.factories import Client, Factories
 from tests.issuer.resolver import AppResolver
 
@@ -119,6 +121,27 @@ def test_issue_requires_one_of_the_callers_issuers(
         headers=caller.headers,
     )
     assert foreign.status_code == 404
+
+
+def test_an_archived_issuer_signs_nothing_as_issuance_answers(
+    client: FlaskClient, api_client: tuple[Client, str], factories: Factories
+) -> None:
+    caller, issuer = api_client
+    issuer_id = issuer.rsplit(":", 1)[1]
+    tenant = client.get(f"/api/v1/issuers/{issuer_id}", headers=caller.headers).json["tenant_id"]
+    admin = factories.person(uuid.UUID(tenant), [Role.ISSUER_ADMIN]).headers
+    assert client.delete(f"/api/v1/issuers/{issuer_id}", headers=admin).status_code == 204
+    r = client.post(
+        "/credentials/issue", json={"credential": _credential(issuer)}, headers=caller.headers
+    )
+    # the same answer as awarding through /api/v1 (issuance.services): a 409 conflict
+    assert r.status_code == 409 and r.mimetype == "application/problem+json"
+    assert r.json["errors"][0]["pointer"] == "#/credential/issuer"
+
+
+def test_openapi_documents_the_archived_issuer_conflict(client: FlaskClient) -> None:
+    operation = client.get("/api/openapi.json").json["paths"]["/credentials/issue"]["post"]
+    assert "409" in operation["responses"]
 
 
 def test_issue_refuses_a_signed_credential(
