@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from issuer import create_app, migrate  # noqa: E402
 from issuer.audit.services import SYSTEM  # noqa: E402
-from issuer.db import db, get_or_404  # noqa: E402
+from issuer.db import db  # noqa: E402
+from issuer.errors import get_or_404  # noqa: E402
 from issuer.issuance import services as issuance  # noqa: E402
 from issuer.issuance import status  # noqa: E402
 from issuer.issuance.models import Achievement  # noqa: E402

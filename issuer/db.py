@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
@@ -19,10 +19,6 @@ from sqlalchemy.orm import (
     sessionmaker,
 )
 from sqlalchemy.types import TypeDecorator
-
-from issuer.errors import NotFound
-
-_M = TypeVar("_M", bound="Base")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -138,11 +134,3 @@ def page(stmt: Select[Any], pagination: Any) -> list[Any]:
     if offset >= pagination.item_count:  # past the end; a huge offset also overflows the driver
         return []
     return list(db.session.scalars(stmt.offset(offset).limit(pagination.page_size)))
-
-
-def get_or_404(model: type[_M], key: Any) -> _M:
-    """The row of `model` with primary key `key`, or a 404 problem."""
-    row = db.session.get(model, key)
-    if row is None:
-        raise NotFound(f"No such {model.__tablename__.removesuffix('s').replace('_', ' ')}.")
-    return row

@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, json
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from issuer.db import Base, db
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+_M = TypeVar("_M", bound=Base)
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,14 @@ _HTTP_SLUGS: dict[int, type[IssuerError]] = {
 }
 
 
+def get_or_404(model: type[_M], key: Any) -> _M:
+    """The row of `model` with primary key `key`, or a 404 problem."""
+    row = db.session.get(model, key)
+    if row is None:
+        raise NotFound(f"No such {model.__tablename__.removesuffix('s').replace('_', ' ')}.")
+    return row
+
+
 def field_errors(messages: Mapping[str, Any]) -> list[FieldError]:
     """Flatten webargs/marshmallow messages ({location: {field: [msg]}}) into FieldErrors."""
     out: list[FieldError] = []
@@ -231,8 +243,6 @@ def problem_types() -> list[type[IssuerError]]:
 
 def init_app(app: Flask) -> None:
     """Route every error, ours, werkzeug's, webargs' and unexpected ones, through `problem`."""
-
-    from issuer.db import db  # db imports errors: bind late
 
     @app.errorhandler(IssuerError)
     def _issuer_error(error: IssuerError) -> Response:

@@ -17,8 +17,9 @@ from issuer.accounts.models import ApiClient, User
 from issuer.accounts.passwords import hash_secret
 from issuer.accounts.roles import CLIENT_SCOPES, Role
 from issuer.audit.services import SYSTEM
-from issuer.db import db, get_or_404
+from issuer.db import db
 from issuer.earners import services as earners
+from issuer.errors import get_or_404
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement, Credential
 from issuer.jobs import services as jobs

@@ -15,8 +15,8 @@ from issuer.accounts.access import authorize, requires
 from issuer.accounts.models import Invitation, Membership, User
 from issuer.accounts.roles import Permission
 from issuer.accounts.schemas import InvitationSchema, MemberRolesSchema, MemberSchema
-from issuer.db import db, get_or_404, page
-from issuer.errors import NotFound
+from issuer.db import db, page
+from issuer.errors import NotFound, get_or_404
 from issuer.extensions import Blueprint
 from issuer.tenants.models import Tenant
 

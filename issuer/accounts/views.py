@@ -28,8 +28,8 @@ from issuer.accounts.schemas import (
     RevokeSchema,
     TokenSchema,
 )
-from issuer.db import db, get_or_404, page
-from issuer.errors import BadRequest, Unauthorized
+from issuer.db import db, page
+from issuer.errors import BadRequest, Unauthorized, get_or_404
 from issuer.extensions import Blueprint, limiter
 from issuer.tenants.models import Tenant
 

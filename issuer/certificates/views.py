@@ -13,8 +13,9 @@ from flask.views import MethodView
 from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
 from issuer.certificates import services
-from issuer.db import db, get_or_404
+from issuer.db import db
 from issuer.earners.services import display_of, public_credential, requested_by_earner
+from issuer.errors import get_or_404
 from issuer.extensions import Blueprint
 from issuer.issuance.models import Achievement
 from issuer.tenants.models import Issuer

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from issuer.accounts.access import authorize, authorize_listing, requires
 from issuer.accounts.roles import Permission
-from issuer.db import db, get_or_404, page
+from issuer.db import db, page
 from issuer.earners import services
 from issuer.earners.models import NameChangeRequest
 from issuer.earners.schemas import (
@@ -22,7 +22,7 @@ from issuer.earners.schemas import (
     NameChangeSchema,
     RejectSchema,
 )
-from issuer.errors import Forbidden
+from issuer.errors import Forbidden, get_or_404
 from issuer.extensions import Blueprint
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Credential

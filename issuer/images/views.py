@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from issuer.db import get_or_404
-from issuer.errors import NotFound
+from issuer.errors import NotFound, get_or_404
 from issuer.images import services
 from issuer.images.models import Image
 

@@ -13,7 +13,8 @@ from issuer import clock
 from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
 from issuer.audit import services as audit
-from issuer.db import db, get_or_404, page
+from issuer.db import db, page
+from issuer.errors import get_or_404
 from issuer.extensions import Blueprint
 from issuer.images import services as images
 from issuer.images.upload import IMAGE_BODY, uploaded_bytes

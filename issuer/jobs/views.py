@@ -10,7 +10,8 @@ from flask.views import MethodView
 
 from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.extensions import Blueprint
 from issuer.jobs import tasks
 from issuer.jobs.models import Job

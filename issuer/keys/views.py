@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.extensions import Blueprint
 from issuer.keys import documents, services
 from issuer.keys.models import IssuerKey

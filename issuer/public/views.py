@@ -10,9 +10,9 @@ from flask import Blueprint, Response, current_app, json, make_response, render_
 from werkzeug.exceptions import HTTPException
 
 from issuer import clock
-from issuer.db import db, get_or_404
+from issuer.db import db
 from issuer.earners.services import display_of, public_credential
-from issuer.errors import NotAcceptable, NotFound
+from issuer.errors import NotAcceptable, NotFound, get_or_404
 from issuer.issuance import documents, revocation, services, status
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
 from issuer.keys.models import IssuerKey

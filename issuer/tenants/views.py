@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from issuer.accounts.access import authorize, authorize_listing, requires
 from issuer.accounts.roles import Permission
-from issuer.db import db, get_or_404, page
+from issuer.db import db, page
+from issuer.errors import get_or_404
 from issuer.extensions import Blueprint
 from issuer.images.upload import IMAGE_BODY, uploaded_bytes
 from issuer.keys.services import issuer_did

@@ -22,7 +22,8 @@ from werkzeug.serving import make_server
 
 from issuer import create_app, migrate
 from issuer.audit.services import SYSTEM
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.extensions import limiter
 from issuer.images import services as images
 from issuer.issuance import revocation

@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 
 from issuer import mail
 from issuer.accounts.roles import Role
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.tenants.models import Tenant
 from tests.factories import Factories
 from tests.mailbox import Mailbox

@@ -24,7 +24,8 @@ from issuer import clock
 from issuer.accounts.models import Membership, User
 from issuer.accounts.roles import Role
 from issuer.audit.services import SYSTEM
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement, Credential
 from issuer.learning.certificate_rules import owed, tasks

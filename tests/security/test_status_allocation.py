@@ -16,7 +16,8 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from issuer.audit.services import SYSTEM
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement, Credential, StatusList
 from tests.committing import answered

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from issuer.accounts.access import authenticate, authorize, requires
 from issuer.accounts.roles import Permission
-from issuer.db import db, get_or_404, page
-from issuer.errors import NotFound
+from issuer.db import db, page
+from issuer.errors import NotFound, get_or_404
 from issuer.extensions import Blueprint
 from issuer.learning.automated_evaluation import services
 from issuer.learning.automated_evaluation.models import Evaluation, Quiz, Rubric

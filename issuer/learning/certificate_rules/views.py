@@ -10,7 +10,8 @@ from flask.views import MethodView
 
 from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
-from issuer.db import db, get_or_404, page
+from issuer.db import db, page
+from issuer.errors import get_or_404
 from issuer.extensions import Blueprint
 from issuer.jobs import services as jobs
 from issuer.jobs.views import accepted, wants_async

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from issuer.audit.services import Actor
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.jobs import services as jobs
 from issuer.jobs.models import Job
 from issuer.learning.certificate_rules import services as certificate_rules

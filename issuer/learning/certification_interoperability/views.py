@@ -13,12 +13,13 @@ from webargs.flaskparser import is_json_request
 
 from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
-from issuer.db import db, get_or_404, page
+from issuer.db import db, page
 from issuer.errors import (
     FieldError,
     NotAcceptable,
     UnsupportedMediaType,
     ValidationError,
+    get_or_404,
 )
 from issuer.extensions import Blueprint
 from issuer.jobs.views import accepted, wants_async

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from issuer.accounts.access import authenticate, authorize, authorize_person, requires
 from issuer.accounts.roles import Permission
-from issuer.db import db, get_or_404, page
-from issuer.errors import Forbidden, NotFound
+from issuer.db import db, page
+from issuer.errors import Forbidden, NotFound, get_or_404
 from issuer.extensions import Blueprint
 from issuer.learning.certification_path_management import services
 from issuer.learning.certification_path_management.models import (

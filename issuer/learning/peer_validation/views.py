@@ -11,8 +11,8 @@ from sqlalchemy import select
 from issuer.accounts.access import authenticate, authorize, requires
 from issuer.accounts.models import User
 from issuer.accounts.roles import Permission, Role
-from issuer.db import db, get_or_404, page
-from issuer.errors import Conflict, Forbidden, NotFound
+from issuer.db import db, page
+from issuer.errors import Conflict, Forbidden, NotFound, get_or_404
 from issuer.extensions import Blueprint
 from issuer.learning.automated_evaluation.models import Evaluation
 from issuer.learning.automated_evaluation.schemas import EvaluationSchema

@@ -21,7 +21,8 @@ from issuer.accounts.roles import Role
 from issuer.audit.services import SYSTEM
 from issuer.certificates import render, services
 from issuer.certificates.models import CertificatePdf
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.issuance.models import Credential
 from issuer.tenants import services as tenants
 from issuer.tenants.models import Issuer

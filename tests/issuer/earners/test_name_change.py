@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from issuer.accounts.roles import Role
-from issuer.db import db, get_or_404
+from issuer.db import db
 from issuer.earners import services
 from issuer.earners.models import NameChangeRequest
-from issuer.errors import Conflict
+from issuer.errors import Conflict, get_or_404
 from tests.factories import Factories, Person
 from verifier.bitstring import decode_bitstring
 

@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from issuer.accounts.roles import Role
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.issuance.models import Achievement, Credential
 from issuer.learning.certificate_rules import services, tasks
 from issuer.learning.certification_path_management import services as paths

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 
 from issuer.accounts.models import User
 from issuer.accounts.roles import Role
-from issuer.db import db, get_or_404
-from issuer.errors import Conflict
+from issuer.db import db
+from issuer.errors import Conflict, get_or_404
 from issuer.learning.automated_evaluation import services as evaluations
 from issuer.learning.automated_evaluation.models import Evaluation
 from issuer.learning.peer_validation import services

@@ -25,8 +25,9 @@ from issuer.accounts.models import User
 from issuer.accounts.roles import Role
 from issuer.audit.models import AuditEvent
 from issuer.audit.services import SYSTEM
-from issuer.db import db, get_or_404
+from issuer.db import db
 from issuer.earners import services as earners
+from issuer.errors import get_or_404
 from issuer.issuance import revocation
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement, Credential

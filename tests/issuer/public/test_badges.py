@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from issuer.audit.services import SYSTEM
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.images import services as images
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Achievement

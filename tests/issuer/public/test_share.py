@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from PIL import Image, ImageFont
 from sqlalchemy import insert
 
-from issuer.db import db, get_or_404
+from issuer.db import db
+from issuer.errors import get_or_404
 from issuer.images.models import Image as ImageRow
 from issuer.issuance.models import Credential
 from issuer.public import badges, share
