@@ -14,7 +14,8 @@ from issuer.accounts.access import authorize, requires
 from issuer.accounts.roles import Permission
 from issuer.certificates import services
 from issuer.db import db
-from issuer.earners.services import display_of, public_credential, requested_by_earner
+from issuer.earners.services import display_of
+from issuer.earners.views import public_credential, requested_by_earner
 from issuer.errors import get_or_404
 from issuer.extensions import Blueprint
 from issuer.issuance.models import Achievement

@@ -9,21 +9,19 @@ permissions) approve a new name.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import after_this_request, request
 from sqlalchemy import select, update
-from werkzeug import Response
 
 from issuer import clock
-from issuer.accounts import access
 from issuer.accounts.models import User
 from issuer.audit import services as audit
 from issuer.db import db
 from issuer.earners.models import CredentialDisplay, NameChangeRequest
-from issuer.errors import Conflict, Forbidden, NotFound
+from issuer.errors import Conflict, NotFound
 from issuer.issuance import revocation
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Credential
@@ -56,17 +54,8 @@ def is_earner(user: User | None, credential: Credential) -> bool:
     )
 
 
-def earner_user() -> User:
-    """The signed-in person calling an earner endpoint; API clients act for no earner."""
-    principal = access.authenticate()
-    if principal.user is None:
-        raise Forbidden("Only the earner, signed in as a person, manages their credentials.")
-    return principal.user
-
-
-def owned(credential_id: uuid.UUID) -> Credential:
-    """The caller's own credential; any other answers 404, so existence never leaks."""
-    user = earner_user()
+def owned(user: User, credential_id: uuid.UUID) -> Credential:
+    """`user`'s own credential; any other answers 404, so existence never leaks."""
     credential = db.session.get(Credential, credential_id)
     if credential is None or not is_earner(user, credential):
         raise NotFound("No such credential among yours.")
@@ -81,30 +70,18 @@ def earned(user: User) -> Any:
     return stmt.order_by(Credential.created_at.desc(), Credential.id)
 
 
-def public_credential(credential_id: uuid.UUID) -> Credential:
+def public_credential(credential_id: uuid.UUID, viewer: Callable[[], User | None]) -> Credential:
     """A credential for its public URLs: 404 when its earner hid it, except to the earner.
 
-    The earner sees a hidden credential with their bearer token; that answer is private.
+    `viewer` gives the person asking; it is called only for a hidden credential, so asking
+    for a shown one never needs a token.
     """
     credential = db.session.get(Credential, credential_id)
     if credential is None:
         raise NotFound("No such credential.")
-    if not display_of(credential).hidden:
-        return credential
-    if requested_by_earner(credential):
-
-        @after_this_request
-        def _private(response: Response) -> Response:
-            response.headers["Cache-Control"] = "private, no-store"
-            return response
-
-        return credential
-    raise NotFound("No such credential.")
-
-
-def requested_by_earner(credential: Credential) -> bool:
-    """Whether this request carries the bearer token of `credential`'s own earner."""
-    return "Authorization" in request.headers and is_earner(access.authenticate().user, credential)
+    if display_of(credential).hidden and not is_earner(viewer(), credential):
+        raise NotFound("No such credential.")
+    return credential
 
 
 def set_display(actor: audit.Actor, credential: Credential, changes: dict[str, bool]) -> Display:

@@ -6,10 +6,13 @@ import json
 import uuid
 from typing import Any
 
+from flask import after_this_request, request
 from flask.views import MethodView
 from sqlalchemy import select
+from werkzeug import Response
 
-from issuer.accounts.access import authorize, authorize_listing, requires
+from issuer.accounts.access import authenticate, authorize, authorize_listing, requires
+from issuer.accounts.models import User
 from issuer.accounts.roles import Permission
 from issuer.db import db, page
 from issuer.earners import services
@@ -34,6 +37,37 @@ blp = Blueprint(
     description="What earners control: their credentials' public pages and name corrections.",
 )
 EARNER: dict[str, Any] = {"security": [{"bearerAuth": []}]}
+
+
+def earner_user() -> User:
+    """The signed-in person calling an earner endpoint; API clients act for no earner."""
+    user = authenticate().user
+    if user is None:
+        raise Forbidden("Only the earner, signed in as a person, manages their credentials.")
+    return user
+
+
+def bearer_user() -> User | None:
+    """The person whose token this request carries, if it carries one (a bad one: 401)."""
+    return authenticate().user if "Authorization" in request.headers else None
+
+
+def requested_by_earner(credential: Credential) -> bool:
+    """Whether this request carries the bearer token of `credential`'s own earner."""
+    return services.is_earner(bearer_user(), credential)
+
+
+def public_credential(credential_id: uuid.UUID) -> Credential:
+    """The credential of a public URL; a hidden one, shown to its earner, is never cached."""
+    credential = services.public_credential(credential_id, bearer_user)
+    if services.display_of(credential).hidden:
+
+        @after_this_request
+        def _private(response: Response) -> Response:
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
+
+    return credential
 
 
 def present_change(change: NameChangeRequest) -> dict[str, Any]:
@@ -68,7 +102,7 @@ class MyCredentials(MethodView):
     @blp.doc(**EARNER)
     def get(self, pagination_parameters: Any) -> list[dict[str, Any]]:
         """Your credentials: those issued to your account's email address."""
-        user = services.earner_user()
+        user = earner_user()
         return [present_earned(c) for c in page(services.earned(user), pagination_parameters)]
 
 
@@ -78,15 +112,16 @@ class MyCredentialDisplay(MethodView):
     @blp.doc(**EARNER)
     def get(self, credential_id: uuid.UUID) -> dict[str, bool]:
         """What the public sees of one of your credentials."""
-        return vars(services.display_of(services.owned(credential_id)))
+        return vars(services.display_of(services.owned(earner_user(), credential_id)))
 
     @blp.arguments(DisplaySchema)
     @blp.response(200, DisplaySchema)
     @blp.doc(**EARNER)
     def patch(self, data: dict[str, bool], credential_id: uuid.UUID) -> dict[str, bool]:
         """Hide the credential entirely, or choose what its page shows. Only you can."""
-        credential = services.owned(credential_id)
-        actor = ("user", str(services.earner_user().id))
+        user = earner_user()
+        credential = services.owned(user, credential_id)
+        actor = ("user", str(user.id))
         display = services.set_display(actor, credential, data)
         db.session.commit()
         return vars(display)
@@ -100,8 +135,8 @@ class MyNameChange(MethodView):
     @blp.doc(**EARNER)
     def post(self, data: dict[str, str], credential_id: uuid.UUID) -> dict[str, Any]:
         """Ask the issuer to correct your name; once approved, a new credential replaces it."""
-        credential = services.owned(credential_id)
-        user = services.earner_user()
+        user = earner_user()
+        credential = services.owned(user, credential_id)
         change = services.request_name_change(
             ("user", str(user.id)), user, credential, name=data["name"], comment=data["comment"]
         )

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from issuer.earners.services import display_of, public_credential
+from issuer.earners.services import display_of
+from issuer.earners.views import public_credential
 from issuer.public import badges, share
 
 blueprint = Blueprint("badges", __name__)

@@ -11,7 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from issuer import clock
 from issuer.db import db
-from issuer.earners.services import display_of, public_credential
+from issuer.earners.services import display_of
+from issuer.earners.views import public_credential
 from issuer.errors import NotAcceptable, NotFound, get_or_404
 from issuer.issuance import documents, revocation, services, status
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList

@@ -18,12 +18,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from issuer import clock, references
-from issuer.accounts import access
 from issuer.accounts.models import Membership, User
 from issuer.audit import services as audit
 from issuer.db import db
 from issuer.earners.services import display_of, earned
-from issuer.errors import Forbidden, NotFound
+from issuer.errors import NotFound
 from issuer.issuance import services as issuance
 from issuer.issuance.models import Credential
 from issuer.learning.automated_evaluation.models import Evaluation
@@ -54,14 +53,6 @@ def storage() -> Storage:
         extensions["evidence_storage"] = storage_for(extensions["settings"])
     found: Storage = extensions["evidence_storage"]
     return found
-
-
-def learner() -> User:
-    """The signed-in person; API clients act for nobody and have no portfolio."""
-    user = access.authenticate().user
-    if user is None:
-        raise Forbidden("Only a person has a portfolio; API clients have none.")
-    return user
 
 
 def portfolio_of(user: User) -> Portfolio:

@@ -19,7 +19,7 @@ from issuer import clock
 from issuer.accounts.access import authenticate
 from issuer.accounts.models import User
 from issuer.db import db
-from issuer.errors import BadRequest, FieldError, NotFound, UnsupportedMediaType
+from issuer.errors import BadRequest, FieldError, Forbidden, NotFound, UnsupportedMediaType
 from issuer.extensions import Blueprint
 from issuer.learning.skills_portfolio import export, services
 from issuer.learning.skills_portfolio.errors import EvidenceTooLarge, UnsupportedEvidence
@@ -91,8 +91,16 @@ def present(portfolio: Portfolio, user: User) -> dict[str, Any]:
     }
 
 
+def learner() -> User:
+    """The signed-in person; API clients act for nobody and have no portfolio."""
+    user = authenticate().user
+    if user is None:
+        raise Forbidden("Only a person has a portfolio; API clients have none.")
+    return user
+
+
 def _mine() -> tuple[tuple[str, str], User, Portfolio]:
-    user = services.learner()
+    user = learner()
     return authenticate().actor, user, services.portfolio_of(user)
 
 
@@ -168,7 +176,7 @@ class MyItem(MethodView):
     @blp.doc(**PERSON)
     def delete(self, item_id: uuid.UUID) -> None:
         """Remove an item, and its file from storage."""
-        user = services.learner()
+        user = learner()
         key = services.remove(authenticate().actor, services.own_item(user, item_id))
         db.session.commit()
         services.discard(key)  # only now: a rolled-back delete must keep its file
@@ -179,7 +187,7 @@ class MyItemFile(MethodView):
     @blp.doc(responses=binary("application/octet-stream", "The file, as uploaded."), **PERSON)
     def get(self, item_id: uuid.UUID) -> Response:
         """Download one of your evidence files, public portfolio or not."""
-        item = services.own_item(services.learner(), item_id)
+        item = services.own_item(learner(), item_id)
         return _file(item, cache="private, no-store")
 
 

@@ -142,3 +142,11 @@ def test_changes_are_audited(
     admin = factories.person(earned.tenant, [Role.ISSUER_ADMIN])
     events = client.get(f"/api/v1/tenants/{earned.tenant}/audit-events", headers=admin.headers).json
     assert any(e["action"] == "credential.display" for e in events)
+
+
+def test_only_a_hidden_credential_looks_at_the_token(client: FlaskClient, earned: Earned) -> None:
+    stale = {"Authorization": "Bearer not-a-token"}
+    assert client.get(f"/c/{earned.id}/credential.json", headers=stale).status_code == 200
+    client.patch(earned.display(), json={"hidden": True}, headers=earned.earner.headers)
+    assert client.get(f"/c/{earned.id}/credential.json", headers=stale).status_code == 401
+    assert client.get(f"/c/{earned.id}/credential.json").status_code == 404
