@@ -1,4 +1,10 @@
-"""Who is calling (the Principal) and whether they may act in a tenant."""
+"""Who is calling (the Principal) and whether they may act in a tenant.
+
+A view marked `requires(permission)` must call `authorize` (or `authorize_listing`) before
+it writes: a flush or commit of the request's session before that raises
+`UnauthorizedWrite`, so nothing reaches the database, and a view that returns without
+authorising never answers.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session, UOWTransaction
 
 from issuer.accounts import tokens
 from issuer.accounts.models import ApiClient, User
@@ -23,6 +31,10 @@ from issuer.db import db
 from issuer.errors import Forbidden, NotFound, Unauthorized
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UnauthorizedWrite(RuntimeError):
+    """A view marked `requires` wrote before calling `authorize()`: a bug, answered 500."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +135,7 @@ def requires(permission: Permission) -> Callable[[F], F]:
             g.authorized = False
             result = view(*args, **kwargs)
             if not g.authorized:  # a view that forgot to authorise must never answer
-                raise RuntimeError(f"{view.__qualname__} did not call authorize()")
+                raise UnauthorizedWrite(f"{view.__qualname__} did not call authorize()")
             return result
 
         wrapper.required_permission = permission  # type: ignore[attr-defined]
@@ -177,3 +189,27 @@ def authorize_person() -> Principal:
         raise Forbidden("Only a signed-in person can do this, not an API client.")
     g.authorized = True
     return principal
+
+
+def _unauthorized_write() -> None:
+    """Raise when the current request is a `requires` view that has not authorised yet.
+
+    Only the session of the request's own app context is checked: `g` belongs to that
+    context, so a task run in a context of its own, a CLI command or a test has no
+    `required_permission` and is exempt, as are views not marked `requires`. A unit of work
+    that runs a view again passes through `requires` again, which clears `g.authorized`.
+    """
+    if has_request_context() and "required_permission" in g and not g.get("authorized"):
+        raise UnauthorizedWrite(
+            f"{request.endpoint} wrote before calling authorize(); nothing was written"
+        )
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(_session: Session, _context: UOWTransaction, _instances: Any) -> None:
+    _unauthorized_write()
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(_session: Session) -> None:
+    _unauthorized_write()  # also catches writes that bypass the flush (UPDATE statements)
