@@ -94,6 +94,10 @@ def check_stored_keys(engine: Engine, cipher: MultiFernet) -> None:
     except OperationalError as error:
         log.warning("Master keys not checked: the database is out of reach (%s)", error)
         return
+    finally:
+        # No connection outlives start-up: a server that forks workers after create_app
+        # (gunicorn --preload) must not hand one socket to them all.
+        engine.dispose()
     unreadable = set()
     for key_id, token in rows:
         try:

@@ -85,3 +85,17 @@ def test_rotate_master_key_changes_nothing_when_a_key_cannot_be_opened(database:
     complete = _app(database, new, kept, lost).test_cli_runner()
     result = complete.invoke(args=["rotate-master-key"])
     assert "Re-encrypted 6 issuer key(s)" in result.output  # the failed run moved none
+
+
+def test_the_start_up_check_leaves_no_connection_open(database: Path) -> None:
+    """A server forking workers after create_app (gunicorn --preload) must share no socket."""
+    key = Fernet.generate_key().decode()
+    _issue(_app(database, key))
+    settings = Settings(
+        secret_key="test-secret-" + "x" * 32,
+        database_url=f"sqlite:///{database}",
+        public_url="https://certs.example.test",
+        master_keys=(key,),
+    )
+    engine = db.state(create_app(settings)).engine
+    assert engine.pool.checkedin() == 0 and engine.pool.checkedout() == 0
