@@ -46,7 +46,8 @@ def test_browsers_get_the_page_and_machines_the_credential(
         assert r.status_code == 200 and r.headers["Vary"] == "Accept", accept
         assert json.loads(r.data)["id"].endswith(f"/c/{credential}"), accept
     jwt = client.get(f"/c/{credential}", headers={"Accept": "application/vc+jwt"})
-    assert jwt.mimetype == "application/vc+jwt" and jwt.data.count(b".") == 2
+    assert jwt.status_code == 200 and jwt.mimetype == "application/vc+jwt"
+    assert jwt.data.count(b".") == 2
 
 
 def test_an_unservable_type_is_406(client: FlaskClient, credential: str) -> None:
@@ -116,12 +117,14 @@ def test_linkedin_add_to_profile_is_prefilled(client: FlaskClient, credential: s
 def test_page_has_share_meta_and_alt_text(client: FlaskClient, credential: str) -> None:
     html = client.get(f"/c/{credential}", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert 'property="og:image"' in html and 'name="twitter:card"' in html
-    assert all('alt="' in tag for tag in re.findall(r"<img[^>]*>", html))
+    images = re.findall(r"<img[^>]*>", html)
+    assert images and all('alt="' in tag for tag in images)
     assert '<html lang="en">' in html and "<main" in html
 
 
 def test_page_weight_is_small(client: FlaskClient, credential: str) -> None:
     page = client.get(f"/c/{credential}", headers={"Accept": BROWSER})
+    assert page.status_code == 200 and page.mimetype == "text/html"
     assert len(page.data) < 30_000  # HTML with inline CSS; no scripts, no web fonts
     assert b"<script" not in page.data
 
@@ -148,6 +151,10 @@ def test_the_same_url_serves_the_certificate_and_baked_badges(
 
 def test_page_links_resolve(client: FlaskClient, credential: str) -> None:
     html = client.get(f"/c/{credential}", headers={"Accept": BROWSER}).get_data(as_text=True)
-    base = "https://certs.example.test"
-    for link in sorted(set(re.findall(rf'(?:href|src|content)="({base}/c/[^"]+)"', html))):
-        assert client.get(link.removeprefix(base)).status_code == 200, link
+    base = f"https://certs.example.test/c/{credential}"
+    links = set(re.findall(rf'(?:href|src|content)="({base}[^"]*)"', html))
+    files = ("badge.png", "badge.svg", "certificate.pdf", "credential.json", "credential.jwt")
+    assert links == {base, *(f"{base}/{name}" for name in (*files, "share.png"))}
+    for link in sorted(links):
+        r = client.get(link.removeprefix("https://certs.example.test"))
+        assert r.status_code == 200, link
