@@ -76,7 +76,8 @@ def test_hiding_answers_404_on_every_public_url_except_to_the_earner(
         seen = client.get(path, headers={"Accept": BROWSER, **earned.earner.headers})
         assert seen.status_code == 200, url
         assert seen.headers["Cache-Control"] == "private, no-store", url
-    client.patch(earned.display(), json={"hidden": False}, headers=earned.earner.headers)
+    r = client.patch(earned.display(), json={"hidden": False}, headers=earned.earner.headers)
+    assert r.status_code == 200 and r.json["hidden"] is False
     assert client.get(f"/c/{earned.id}").status_code == 200
 
 
@@ -84,7 +85,9 @@ def test_the_status_list_still_answers_for_a_hidden_credential(
     client: FlaskClient, earned: Earned
 ) -> None:
     document = client.get(f"/c/{earned.id}").json
-    client.patch(earned.display(), json={"hidden": True}, headers=earned.earner.headers)
+    r = client.patch(earned.display(), json={"hidden": True}, headers=earned.earner.headers)
+    assert r.status_code == 200 and r.json["hidden"] is True
+    assert client.get(f"/c/{earned.id}").status_code == 404
     status_url = document["credentialStatus"]["statusListCredential"]
     assert client.get(status_url.removeprefix("https://certs.example.test")).status_code == 200
 
@@ -95,7 +98,7 @@ def test_name_and_evidence_can_be_left_off_the_page(client: FlaskClient, earned:
     with_name = client.get(f"/c/{earned.id}/share.png").data
     changes = {"show_name": False, "show_evidence": False}
     r = client.patch(earned.display(), json=changes, headers=earned.earner.headers)
-    assert r.json == {"hidden": False, **changes}
+    assert r.status_code == 200 and r.json == {"hidden": False, **changes}
     page = client.get(f"/c/{earned.id}", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert "Lee Learner" not in page and "Lesson plan" not in page
     assert "Inclusive Classroom Practice" in page  # the rest is unchanged
@@ -138,15 +141,19 @@ def test_a_bad_setting_is_a_problem_naming_the_field(client: FlaskClient, earned
 def test_changes_are_audited(
     app: Flask, client: FlaskClient, factories: Factories, earned: Earned
 ) -> None:
-    client.patch(earned.display(), json={"hidden": True}, headers=earned.earner.headers)
+    r = client.patch(earned.display(), json={"hidden": True}, headers=earned.earner.headers)
+    assert r.status_code == 200
     admin = factories.person(earned.tenant, [Role.ISSUER_ADMIN])
-    events = client.get(f"/api/v1/tenants/{earned.tenant}/audit-events", headers=admin.headers).json
-    assert any(e["action"] == "credential.display" for e in events)
+    events = client.get(f"/api/v1/tenants/{earned.tenant}/audit-events", headers=admin.headers)
+    assert events.status_code == 200
+    [event] = [e for e in events.json if e["action"] == "credential.display"]
+    assert event["target_id"] == str(earned.id) and event["details"] == {"hidden": True}
 
 
 def test_only_a_hidden_credential_looks_at_the_token(client: FlaskClient, earned: Earned) -> None:
     stale = {"Authorization": "Bearer not-a-token"}
     assert client.get(f"/c/{earned.id}/credential.json", headers=stale).status_code == 200
-    client.patch(earned.display(), json={"hidden": True}, headers=earned.earner.headers)
+    r = client.patch(earned.display(), json={"hidden": True}, headers=earned.earner.headers)
+    assert r.status_code == 200
     assert client.get(f"/c/{earned.id}/credential.json", headers=stale).status_code == 401
     assert client.get(f"/c/{earned.id}/credential.json").status_code == 404
