@@ -82,21 +82,24 @@ def test_the_old_page_says_revoked_and_points_to_the_new(client: FlaskClient, ca
     change = case.ask(client).json["id"]
     new_url = _approve(client, case, change).json["replacement_url"]
     old_page = client.get(f"/c/{case.credential}", headers={"Accept": BROWSER})
+    assert old_page.status_code == 200
     html = old_page.get_data(as_text=True)
     assert "has been revoked" in html and "superseded" in html
     assert f'href="{new_url}"' in html
     new_page = client.get(
         new_url.removeprefix("https://certs.example.test"), headers={"Accept": BROWSER}
     )
+    assert new_page.status_code == 200
     assert "Verified credential" in new_page.get_data(as_text=True)
     assert "Lee Corrected" in new_page.get_data(as_text=True)
 
 
 def test_the_old_credential_is_revoked_in_its_status_list(client: FlaskClient, case: Case) -> None:
     old = client.get(f"/c/{case.credential}").json
-    _approve(client, case, case.ask(client).json["id"])
+    assert _approve(client, case, case.ask(client).json["id"]).status_code == 200
     entry = old["credentialStatus"]
     listed = client.get(entry["statusListCredential"].removeprefix("https://certs.example.test"))
+    assert listed.status_code == 200
     bits = decode_bitstring(listed.json["credentialSubject"]["encodedList"])
     index = int(entry["statusListIndex"])
     assert bits[index // 8] & (0x80 >> (index % 8))
@@ -137,9 +140,10 @@ def test_a_blank_name_is_refused_naming_the_field(client: FlaskClient, case: Cas
 
 def test_a_revoked_credential_cannot_be_corrected(client: FlaskClient, case: Case) -> None:
     change = case.ask(client).json["id"]
-    client.post(
+    revoked = client.post(
         f"/api/v1/credentials/{case.credential}/revoke", json={}, headers=case.admin.headers
     )
+    assert revoked.status_code == 200
     r = _approve(client, case, change)
     assert r.status_code == 409 and "revoked" in r.json["detail"]
     assert case.ask(client, name="Lee Again").status_code == 409
