@@ -80,17 +80,21 @@ def test_html_varies_on_accept_language_and_documents_do_not(
     client: FlaskClient, credential: str
 ) -> None:
     html = client.get(f"/c/{credential}", headers={"Accept": BROWSER})
-    assert html.headers["Vary"] == "Accept, Accept-Language"
+    assert html.status_code == 200 and html.headers["Vary"] == "Accept, Accept-Language"
     document = client.get(f"/c/{credential}", headers={"Accept": "application/ld+json"})
-    assert document.headers["Vary"] == "Accept"
-    for response in (client.get("/verify"), client.post("/verify", data={"text": "hello"})):
+    assert document.status_code == 200 and document.headers["Vary"] == "Accept"
+    form, unreadable = client.get("/verify"), client.post("/verify", data={"text": "hello"})
+    assert (form.status_code, unreadable.status_code) == (200, 422)
+    for response in (form, unreadable):
         assert "Accept-Language" in response.headers["Vary"]
 
 
 def test_the_verify_page_and_its_errors_speak_french(client: FlaskClient) -> None:
     french = {"Accept-Language": "fr"}
-    form = client.get("/verify", headers=french).get_data(as_text=True)
-    assert '<html lang="fr">' in form and "Vérifier une attestation" in form
+    page = client.get("/verify", headers=french)
+    form = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<html lang="fr">' in form
+    assert "Vérifier une attestation" in form
     assert 'action="/verify?lang=fr"' in form  # the result keeps the language chosen
     empty = client.post("/verify", data={}, headers=french)
     assert empty.status_code == 400
@@ -106,8 +110,10 @@ def test_the_verify_page_and_its_errors_speak_french(client: FlaskClient) -> Non
 
 def test_a_french_result_names_each_check_in_french(client: FlaskClient, credential: str) -> None:
     signed = client.get(f"/c/{credential}/credential.json").get_data(as_text=True)
-    html = client.post("/verify?lang=fr", data={"text": signed}).get_data(as_text=True)
-    assert "Attestation vérifiée" in html and f"Attestation lisible{NBSP}:" in html
+    r = client.post("/verify?lang=fr", data={"text": signed})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Attestation vérifiée" in html
+    assert f"Attestation lisible{NBSP}:" in html
 
 
 def test_the_api_answers_in_english_whatever_the_language(client: FlaskClient) -> None:

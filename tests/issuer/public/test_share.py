@@ -46,7 +46,9 @@ def test_share_image_is_rendered_once(
     app: Flask, client: FlaskClient, factories: Factories
 ) -> None:
     credential = _credential(factories, name="A very long achievement name " * 6)
-    first = client.get(f"/c/{credential}/share.png").data
+    r = client.get(f"/c/{credential}/share.png")
+    assert r.status_code == 200
+    first = r.data
     with app.app_context():
         kept = db.session.get(ShareImage, credential)
         assert kept is not None and kept.png == first

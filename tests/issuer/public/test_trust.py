@@ -104,8 +104,10 @@ def test_a_trust_list_that_cannot_load_leaves_identity_unknown(app: Flask) -> No
     app.extensions["trust_list"] = TrustListSource(URL)
     client = app.test_client()
 
-    report = client.post("/api/verify", json=self_issued()).json
-    html = client.post("/verify", data={"text": json.dumps(self_issued())}).get_data(as_text=True)
+    answer = client.post("/api/verify", json=self_issued())
+    page = client.post("/verify", data={"text": json.dumps(self_issued())})
+    assert answer.status_code == 200 and page.status_code == 200
+    report, html = answer.json, page.get_data(as_text=True)
 
     identity = next(c for c in report["checks"] if c["id"] == "identity")
     assert report["verified"] is True and identity["outcome"] == "unknown"

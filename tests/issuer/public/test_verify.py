@@ -21,7 +21,9 @@ def issued(app: Flask, client: FlaskClient, factories: Factories) -> str:
 
 
 def test_the_form_works_without_javascript(client: FlaskClient) -> None:
-    html = client.get("/verify").get_data(as_text=True)
+    page = client.get("/verify")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in html and "<script" not in html
     assert 'for="file"' in html and 'for="text"' in html and 'for="url"' in html
 
@@ -42,15 +44,16 @@ def test_an_uploaded_file_is_verified(client: FlaskClient, issued: str, path: st
 def test_pasted_tampered_text_is_not_verified(client: FlaskClient, issued: str) -> None:
     signed = client.get(f"/c/{issued}/credential.json").get_data(as_text=True)
     tampered = signed.replace("Inclusive Classroom Practice", "Exclusive Classroom Practice")
-    html = client.post("/verify", data={"text": tampered}).get_data(as_text=True)
-    assert "could not be verified" in html and "✗ No" in html
+    r = client.post("/verify", data={"text": tampered})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "could not be verified" in html and "✗ No" in html
 
 
 def test_a_url_is_fetched_through_the_guarded_resolver(client: FlaskClient, issued: str) -> None:
     r = client.post(
         "/verify", data={"url": f"https://certs.example.test/c/{issued}/credential.json"}
     )
-    assert "Verified credential" in r.get_data(as_text=True)
+    assert r.status_code == 200 and "Verified credential" in r.get_data(as_text=True)
     refused = client.post("/verify", data={"url": "file:///etc/passwd"})
     assert refused.status_code == 400
 
