@@ -94,9 +94,7 @@ def _issuer_fields(issuer: Issuer) -> dict[str, str | None]:
 
 def certificate_data(credential: Credential) -> render.CertificateData:
     """What the certificate of `credential` shows, from the rows it was signed from."""
-    issuer = db.session.get(Issuer, credential.issuer_id)
-    version = db.session.get(AchievementVersion, credential.achievement_version_id)
-    assert issuer is not None and version is not None
+    issuer, version = credential.issuer, credential.achievement_version
     return render.CertificateData(
         **_issuer_fields(issuer),  # type: ignore[arg-type]
         recipient_name=credential.recipient_name,

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from issuer.db import Base, IdMixin
+from issuer.issuance.models import Credential
 
 
 class CredentialDisplay(Base):
@@ -46,3 +47,5 @@ class NameChangeRequest(IdMixin, Base):
     decided_at: Mapped[datetime | None]
     replacement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("credentials.id"))
     created_at: Mapped[datetime]
+
+    credential: Mapped[Credential] = relationship(foreign_keys=[credential_id])

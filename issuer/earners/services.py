@@ -171,8 +171,7 @@ def approve(actor: audit.Actor, change: NameChangeRequest) -> Credential:
     Raises:
         Conflict: The request was already decided, or the credential is no longer active.
     """
-    old = db.session.get(Credential, change.credential_id)
-    assert old is not None
+    old = change.credential
     if old.status != "active" and change.status == "pending":
         raise Conflict(f"The credential is {old.status} now; it cannot be corrected.")
     _decide(actor, change, "approved", "")

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from issuer.db import Base, IdMixin
+from issuer.tenants.models import Issuer
 
 
 class Achievement(IdMixin, Base):
@@ -28,6 +29,7 @@ class Achievement(IdMixin, Base):
     versions: Mapped[list[AchievementVersion]] = relationship(
         back_populates="achievement", order_by="AchievementVersion.version", lazy="selectin"
     )
+    issuer: Mapped[Issuer] = relationship()
 
 
 class AchievementVersion(IdMixin, Base):
@@ -64,6 +66,8 @@ class StatusList(IdMixin, Base):
     # When a bit last changed: the published list's validFrom, so its text (and ETag) is a
     # function of the stored state, the same from every worker.
     updated_at: Mapped[datetime | None]
+
+    issuer: Mapped[Issuer] = relationship()
 
 
 class Credential(IdMixin, Base):
@@ -106,6 +110,10 @@ class Credential(IdMixin, Base):
     # What this award is for, when the caller names it ("enrolment:<id>"): unique, so a
     # second award for the same thing, by any worker at any time, fails at the database.
     award_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    issuer: Mapped[Issuer] = relationship()
+    achievement_version: Mapped[AchievementVersion] = relationship()
+    status_list: Mapped[StatusList] = relationship()
 
 
 class CredentialStatusChange(IdMixin, Base):

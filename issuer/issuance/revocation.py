@@ -38,9 +38,7 @@ _FLAGGED: dict[str, tuple[Status, ...]] = {
 
 def purpose_of(credential: Credential) -> str:
     """The statusPurpose of the credential's (only) status entry."""
-    status_list = db.session.get(StatusList, credential.status_list_id)
-    assert status_list is not None
-    return status_list.purpose
+    return credential.status_list.purpose
 
 
 def revoke(actor: audit.Actor, credential: Credential, *, reason: str = "") -> Credential:
@@ -188,8 +186,7 @@ def _change(actor: audit.Actor, credential: Credential, status: Status, reason: 
             at=now,
         )
     )
-    status_list = db.session.get(StatusList, credential.status_list_id)
-    assert status_list is not None
+    status_list = credential.status_list
     if (before in _FLAGGED[status_list.purpose]) != (status in _FLAGGED[status_list.purpose]):
         status_list.updated_at = now  # the published list changes: a new validFrom and ETag
     db.session.flush()

@@ -206,10 +206,8 @@ def reissue(actor: audit.Actor, old: Credential, *, name: str) -> Credential:
 
     The caller revokes `old` (revocation.supersede); this only issues the replacement.
     """
-    version = db.session.get(AchievementVersion, old.achievement_version_id)
-    assert version is not None
-    achievement = db.session.get(Achievement, version.achievement_id)
-    assert achievement is not None
+    version = old.achievement_version
+    achievement = version.achievement
     document = json.loads(old.ob3_json)
     credential = _issue(
         achievement,
@@ -255,8 +253,7 @@ def _issue(
     award_key: str | None = None,
 ) -> Credential:
     """Build, sign and store every format of one credential."""
-    issuer = db.session.get(Issuer, achievement.issuer_id)
-    assert issuer is not None
+    issuer = achievement.issuer
     if issuer.archived_at is not None or achievement.archived_at is not None:
         raise Conflict("Archived issuers and achievements award nothing new.")
     credential_id = uuid.uuid4()

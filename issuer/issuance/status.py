@@ -158,8 +158,7 @@ _SIGNED_LISTS_KEPT = 256
 
 def published_status_list(status_list: StatusList) -> PublishedList:
     """`status_list` signed, re-signed only when its bits or its signing key changed."""
-    issuer = db.session.get(Issuer, status_list.issuer_id)
-    assert issuer is not None
+    issuer = status_list.issuer
     url = Urls(current_app.extensions["settings"].public_url).status_list(status_list.id)
     bits = bytearray(status_list.size // 8)
     for index in revocation.flagged_indexes(status_list):

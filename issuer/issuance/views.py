@@ -49,8 +49,7 @@ def present_achievement(achievement: Achievement) -> dict[str, Any]:
 
 
 def present_credential(credential: Credential) -> dict[str, Any]:
-    version = db.session.get(AchievementVersion, credential.achievement_version_id)
-    assert version is not None
+    version = credential.achievement_version
     where = services.urls()
     url = where.credential(credential.id)
     return {

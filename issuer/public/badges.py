@@ -19,7 +19,7 @@ from PIL import ImageDraw, ImageFont
 from issuer.db import db
 from issuer.images.models import Image
 from issuer.images.validation import JPEG, PNG, SVG
-from issuer.issuance.models import AchievementVersion, Credential
+from issuer.issuance.models import Credential
 from verifier.formats import png, svg
 
 Version = Literal["ob3", "ob2"]
@@ -70,8 +70,7 @@ class Artwork:
 
 def artwork(credential: Credential) -> Artwork:
     """The art of the achievement version `credential` cites, named as it was signed."""
-    version = db.session.get(AchievementVersion, credential.achievement_version_id)
-    assert version is not None  # a foreign key
+    version = credential.achievement_version
     image = db.session.get(Image, version.image_id) if version.image_id else None
     name = signed_fields(credential)["achievement"] or str(version.content.get("name", ""))
     return Artwork(name=name, issuer_id=str(credential.issuer_id), image=image)

@@ -79,8 +79,7 @@ def credential(credential_id: uuid.UUID) -> Response:
 
 
 def _page(stored: Credential) -> Response:
-    issuer = db.session.get(Issuer, stored.issuer_id)
-    assert issuer is not None
+    issuer = stored.issuer
     report = page.check_credential(stored, now=clock.now())
     where = services.urls()
     shown = display_of(stored)
@@ -141,8 +140,7 @@ def achievement(achievement_id: uuid.UUID) -> Response:
     """An achievement's current version as an OB 3.0 Achievement."""
     found = get_or_404(Achievement, achievement_id)
     version = services.current_version(found)
-    issuer = db.session.get(Issuer, found.issuer_id)
-    assert issuer is not None
+    issuer = found.issuer
     where = services.urls()
     content = dict(version.content)
     if version.image_id:
@@ -183,8 +181,7 @@ def ob2_badge(version_id: uuid.UUID) -> Response:
     """An achievement version as an OB 2.0 BadgeClass."""
     version = get_or_404(AchievementVersion, version_id)
     where = services.urls()
-    found = db.session.get(Achievement, version.achievement_id)
-    assert found is not None
+    found = version.achievement
     body = documents.ob2_badge_class(
         badge_url=where.ob2_badge(version.id),
         issuer_url=where.ob2_issuer(found.issuer_id),
