@@ -11,7 +11,13 @@ from issuer.images.models import Image
 from issuer.issuance.models import Achievement, AchievementVersion, Credential, StatusList
 from issuer.jobs.models import Job
 from issuer.keys.models import IssuerKey
-from issuer.learning.automated_evaluation.models import Evaluation, Question, Quiz, Rubric
+from issuer.learning.automated_evaluation.models import (
+    Evaluation,
+    Question,
+    Quiz,
+    Rubric,
+    ValidationDecision,
+)
 from issuer.learning.certificate_rules.models import CompletionIssuance, PathCertificate
 from issuer.learning.certification_interoperability.models import InteropMapping
 from issuer.learning.certification_path_management.models import (
@@ -24,7 +30,7 @@ from issuer.learning.certification_path_management.models import (
     LearningPolicy,
     PathVersion,
 )
-from issuer.learning.peer_validation.models import PathMentor, ValidationDecision
+from issuer.learning.peer_validation.models import PathMentor
 from issuer.learning.skills_portfolio.models import Portfolio, PortfolioItem
 from issuer.public.models import ShareImage
 from issuer.tenants.models import Issuer, Tenant

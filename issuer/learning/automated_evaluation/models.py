@@ -1,4 +1,5 @@
-"""Quizzes and their question banks, rubrics, and evaluations (quiz attempts and evidence)."""
+"""Quizzes and their question banks, rubrics, evaluations (quiz attempts and evidence) and
+a mentor's one final decision on a piece of evidence."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from issuer.db import Base, IdMixin
 from issuer.learning.certification_path_management.models import PERCENT
@@ -98,3 +99,19 @@ class Evaluation(IdMixin, Base):
     started_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    decision: Mapped[ValidationDecision | None] = relationship(viewonly=True)
+
+
+class ValidationDecision(IdMixin, Base):
+    """The final decision on one evidence evaluation: unique, so there is never a second."""
+
+    __tablename__ = "validation_decisions"
+
+    evaluation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), unique=True
+    )
+    decided_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))  # approved | rejected
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rubric_scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decided_at: Mapped[datetime]

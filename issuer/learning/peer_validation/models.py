@@ -1,15 +1,14 @@
-"""Mentors assigned to paths, and their one final decision on each piece of evidence."""
+"""Mentors assigned to paths (their decisions are kept with the evaluations they judge)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from issuer.db import Base, IdMixin
+from issuer.db import Base
 
 
 class PathMentor(Base):
@@ -24,18 +23,3 @@ class PathMentor(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     assigned_at: Mapped[datetime]
-
-
-class ValidationDecision(IdMixin, Base):
-    """The final decision on one evidence evaluation: unique, so there is never a second."""
-
-    __tablename__ = "validation_decisions"
-
-    evaluation_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("evaluations.id", ondelete="CASCADE"), unique=True
-    )
-    decided_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
-    decision: Mapped[str] = mapped_column(String(16))  # approved | rejected
-    comment: Mapped[str] = mapped_column(Text, default="")
-    rubric_scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    decided_at: Mapped[datetime]

@@ -21,11 +21,11 @@ from issuer.audit import services as audit
 from issuer.db import db
 from issuer.errors import Conflict, FieldError, Forbidden, ValidationError
 from issuer.learning.automated_evaluation import grading
-from issuer.learning.automated_evaluation.models import Evaluation
+from issuer.learning.automated_evaluation.models import Evaluation, ValidationDecision
 from issuer.learning.automated_evaluation.services import rubric_for
 from issuer.learning.certification_path_management import services as paths
 from issuer.learning.certification_path_management.models import CertificationPath, Enrolment
-from issuer.learning.peer_validation.models import PathMentor, ValidationDecision
+from issuer.learning.peer_validation.models import PathMentor
 
 signals = Namespace()
 # Sent with the decided Evaluation as sender, once per evaluation, inside its transaction.

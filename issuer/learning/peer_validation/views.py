@@ -16,7 +16,7 @@ from issuer.errors import Conflict, Forbidden, NotFound, get_or_404
 from issuer.extensions import Blueprint
 from issuer.learning.automated_evaluation.models import Evaluation
 from issuer.learning.automated_evaluation.schemas import EvaluationSchema
-from issuer.learning.automated_evaluation.views import present_evaluation
+from issuer.learning.automated_evaluation.views import with_decisions
 from issuer.learning.certification_path_management.models import CertificationPath
 from issuer.learning.certification_path_management.views import PERSON
 from issuer.learning.peer_validation import services
@@ -80,7 +80,7 @@ class PathValidations(MethodView):
     @blp.paginate()
     def get(
         self, args: dict[str, str], path_id: uuid.UUID, pagination_parameters: Any
-    ) -> list[dict[str, Any]]:
+    ) -> list[Evaluation]:
         """The path's evidence by status (default: awaiting a decision), oldest first."""
         path = get_or_404(CertificationPath, path_id)
         authorize(path.tenant_id)
@@ -93,7 +93,7 @@ class PathValidations(MethodView):
             )
             .order_by(Evaluation.submitted_at, Evaluation.id)
         )
-        return [present_evaluation(e) for e in page(stmt, pagination_parameters)]
+        return list(page(with_decisions(stmt), pagination_parameters))
 
 
 @blp.route("/me/validations")
@@ -101,7 +101,7 @@ class MyValidations(MethodView):
     @blp.response(200, EvaluationSchema(many=True))
     @blp.paginate()
     @blp.doc(**PERSON)
-    def get(self, pagination_parameters: Any) -> list[dict[str, Any]]:
+    def get(self, pagination_parameters: Any) -> list[Evaluation]:
         """Evidence awaiting you, on the paths you mentor (where you still hold the role)."""
         user = authenticate().user
         if user is None:
@@ -118,7 +118,7 @@ class MyValidations(MethodView):
             )
             .order_by(Evaluation.submitted_at, Evaluation.id)
         )
-        return [present_evaluation(e) for e in page(stmt, pagination_parameters)]
+        return list(page(with_decisions(stmt), pagination_parameters))
 
 
 @blp.route("/evaluations/<uuid:evaluation_id>/decision")
@@ -128,7 +128,7 @@ class Decision(MethodView):
     @blp.response(200, EvaluationSchema)
     @blp.alt_response(403, description="Not a mentor of this path, or your own evidence.")
     @blp.alt_response(409, description="Already decided.")
-    def post(self, data: dict[str, Any], evaluation_id: uuid.UUID) -> dict[str, Any]:
+    def post(self, data: dict[str, Any], evaluation_id: uuid.UUID) -> Evaluation:
         """Approve or reject evidence, with a comment and rubric scores: final, once."""
         evaluation = get_or_404(Evaluation, evaluation_id)
         principal = authorize(evaluation.tenant_id)
@@ -137,7 +137,7 @@ class Decision(MethodView):
         mentor = services.check_authority(principal.user, evaluation)
         services.decide(principal.actor, mentor, evaluation, **data)
         db.session.commit()
-        return present_evaluation(evaluation)
+        return evaluation
 
 
 API_BLUEPRINTS = [blp]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, event
 
 from issuer.accounts.models import User
 from issuer.accounts.roles import Role
@@ -283,3 +284,32 @@ def test_evidence_approved_at_once_awaits_no_decision(client: FlaskClient, case:
     evidence = case.submit(client, "reflection", narrative="Done.").json["id"]
     r = case.decide(client, evidence)
     assert r.status_code == 409 and "already decided: approved" in r.json["detail"]
+
+
+def test_evaluation_lists_load_every_decision_in_one_query(
+    client: FlaskClient, case: Case, factories: Factories, engine: Engine
+) -> None:
+    """No N+1: a page of decided evidence reads validation_decisions once, however long."""
+    admin = factories.person(case.tenant, [Role.ISSUER_ADMIN]).headers
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    def decisions_read(url: str, headers: dict[str, str]) -> tuple[int, int]:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            r = client.get(url, headers=headers)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert r.status_code == 200
+        decided = sum(e["decision"] is not None for e in r.json)
+        return decided, sum("validation_decisions" in s for s in statements)
+
+    for _ in range(4):  # each rejection is a decision; the learner then submits again
+        rejected = case.decide(client, case.submit(client).json["id"], decision="rejected")
+        assert rejected.status_code == 200
+    assert decisions_read(f"/api/v1/paths/{case.path}/evaluations", admin) == (4, 1)
+    mine = f"/api/v1/me/enrolments/{case.enrolment}/evaluations"
+    assert decisions_read(mine, case.learner.headers) == (4, 1)
