@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -13,14 +12,12 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from issuer.setting_values import SettingsError as SettingsError  # re-exported
+from issuer.setting_values import parse_value
 from verifier.errors import VerifierError
 from verifier.trust import parse_trust_list
 
 DEV_SECRET = "dev"
-
-
-class SettingsError(Exception):
-    """A setting is missing or malformed; the message names the environment variable."""
 
 
 def _env(name: str, help: str) -> dict[str, str]:
@@ -279,7 +276,7 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(f.metadata["env"])
             if raw is not None and raw != "":
-                values[f.name] = _parse(f.metadata["env"], raw, hints[f.name])
+                values[f.name] = parse_value(f.metadata["env"], raw, hints[f.name])
         settings = cls(**values)  # type: ignore[arg-type]
         settings.validate()
         return settings
@@ -377,33 +374,6 @@ class Settings:
     def public_host(self) -> str:
         """Host (and port) of `public_url`, as did:web spells it."""
         return urlsplit(self.public_url).netloc
-
-
-def _parse(name: str, raw: str, hint: object) -> object:
-    if isinstance(hint, types.UnionType):  # `X | None`: parse as X
-        hint = next(a for a in typing.get_args(hint) if a is not type(None))
-    if hint is bool:
-        lowered = raw.strip().lower()
-        if lowered in ("1", "true", "yes", "on"):
-            return True
-        if lowered in ("0", "false", "no", "off"):
-            return False
-        raise SettingsError(f"{name} must be true or false, got {raw!r}")
-    if hint is int:
-        try:
-            return int(raw)
-        except ValueError:
-            raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
-    if hint is Decimal:
-        try:
-            return Decimal(raw.strip())
-        except ArithmeticError:
-            raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if hint is Path:
-        return Path(raw)
-    if typing.get_origin(hint) is tuple:
-        return tuple(part.strip() for part in raw.split(",") if part.strip())
-    return raw
 
 
 def describe() -> list[tuple[str, str, str]]:
