@@ -7,6 +7,7 @@ and an image must decode whole within a pixel limit.
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -15,13 +16,12 @@ import pikepdf
 import pytest
 from flask.testing import FlaskClient
 from PIL import Image
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import TestResponse, encode_multipart
 
 from issuer.accounts.roles import Role
 from issuer.learning.skills_portfolio import structure
 from issuer.learning.skills_portfolio.errors import UnsupportedEvidence
 from tests.factories import Factories, Person
+from tests.issuer.learning.test_skills_portfolio import upload as portfolio_upload
 
 # A DOS/PE header as every Windows executable starts: "MZ", then the PE offset at 0x3C.
 EXECUTABLE = b"MZ\x90\x00" + bytes(56) + struct.pack("<I", 64) + b"PE\x00\x00" + bytes(400)
@@ -64,15 +64,7 @@ def learner(factories: Factories) -> Person:
     return factories.person(factories.tenant(), [Role.EARNER])
 
 
-def upload(client: FlaskClient, person: Person, data: bytes) -> TestResponse:
-    file = FileStorage(io.BytesIO(data), filename="cv.pdf", content_type="application/pdf")
-    boundary, body = encode_multipart({"file": file})
-    return client.post(
-        "/api/v1/me/portfolio/files",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-        headers=person.headers,
-    )
+upload = functools.partial(portfolio_upload, name="cv.pdf", declared="application/pdf")
 
 
 def test_a_pdf_header_on_a_windows_executable_is_refused(

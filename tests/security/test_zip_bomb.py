@@ -8,19 +8,19 @@ never inflated beyond its small limit.
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zipfile
 
 import pytest
 from flask.testing import FlaskClient
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import TestResponse, encode_multipart
 
 from issuer.accounts.roles import Role
 from issuer.learning.skills_portfolio import media
 from issuer.learning.skills_portfolio.errors import UnsupportedEvidence
 from tests.factories import Factories, Person
+from tests.issuer.learning.test_skills_portfolio import upload as portfolio_upload
 
 MAIN = 'ContentType="' + media.DOCX + '.main+xml"'
 TYPES = (
@@ -57,15 +57,7 @@ def learner(factories: Factories) -> Person:
     return factories.person(factories.tenant(), [Role.EARNER])
 
 
-def upload(client: FlaskClient, person: Person, data: bytes) -> TestResponse:
-    file = FileStorage(io.BytesIO(data), filename="essay.docx")
-    boundary, body = encode_multipart({"file": file})
-    return client.post(
-        "/api/v1/me/portfolio/files",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-        headers=person.headers,
-    )
+upload = functools.partial(portfolio_upload, name="essay.docx")
 
 
 def test_a_docx_that_inflates_a_thousandfold_is_refused(
