@@ -137,10 +137,25 @@ def _headline(html: bytes) -> str:
     return "unverified"
 
 
+EVERYWHERE = ("page", "api", "verify", "outside")  # where a verdict is read
+
+
 def _outcome(checks: list[dict[str, str]]) -> str:
     outcomes = {c["id"]: c["outcome"] for c in checks}
     assert outcomes["proof"] == "passed"
     return {"passed": "verified", "failed": "revoked"}.get(outcomes["status"], "unknown")
+
+
+def _rotate(live: Live) -> bytes:
+    """POST /issuers/<id>/keys: the issuer's new Ed25519 key, as the API answers it."""
+    status, body = live.post(
+        f"/api/v1/issuers/{live.issuer}/keys",
+        json.dumps({"algorithm": "Ed25519"}).encode(),
+        "application/json",
+        live.admin,
+    )
+    assert status == 201
+    return body
 
 
 def test_rotation_leaves_valid_credentials_valid_and_revocation_shows_at_once(
@@ -148,20 +163,10 @@ def test_rotation_leaves_valid_credentials_valid_and_revocation_shows_at_once(
 ) -> None:
     cache_clock = _Monotonic()
     outside = HttpResolver(allow_loopback=True, loopback_http=True, clock=cache_clock)
-    assert _verdicts(live, outside) == dict.fromkeys(
-        ("page", "api", "verify", "outside"), "verified"
-    )
+    assert _verdicts(live, outside) == dict.fromkeys(EVERYWHERE, "verified")
 
-    status, _ = live.post(
-        f"/api/v1/issuers/{live.issuer}/keys",
-        json.dumps({"algorithm": "Ed25519"}).encode(),
-        "application/json",
-        live.admin,
-    )
-    assert status == 201
-    assert _verdicts(live, outside) == dict.fromkeys(
-        ("page", "api", "verify", "outside"), "verified"
-    )
+    _rotate(live)
+    assert _verdicts(live, outside) == dict.fromkeys(EVERYWHERE, "verified")
 
     status, _ = live.post(
         f"/api/v1/credentials/{live.credential}/revoke",
@@ -171,22 +176,14 @@ def test_rotation_leaves_valid_credentials_valid_and_revocation_shows_at_once(
     )
     assert status == 200
     cache_clock.now += 61  # the list's own max-age has passed; the cached DID document has not
-    assert _verdicts(live, outside) == dict.fromkeys(
-        ("page", "api", "verify", "outside"), "revoked"
-    )
+    assert _verdicts(live, outside) == dict.fromkeys(EVERYWHERE, "revoked")
 
 
 def test_lists_move_to_the_new_key_once_every_cached_did_document_has_expired(
     live: Live,
 ) -> None:
     outside = HttpResolver(allow_loopback=True, loopback_http=True, clock=_Monotonic())
-    status, body = live.post(
-        f"/api/v1/issuers/{live.issuer}/keys",
-        json.dumps({"algorithm": "Ed25519"}).encode(),
-        "application/json",
-        live.admin,
-    )
-    assert status == 201
+    body = _rotate(live)
     new_method = json.loads(body)["verification_method"]
     _, credential = live.get(f"/c/{live.credential}/credential.json")
     list_url = json.loads(credential)["credentialStatus"]["statusListCredential"]
@@ -205,13 +202,7 @@ def test_a_credential_signed_by_the_new_key_verifies_where_the_old_did_is_cached
 ) -> None:
     outside = HttpResolver(allow_loopback=True, loopback_http=True, clock=_Monotonic())
     assert _verdicts(live, outside)["outside"] == "verified"  # caches the DID document
-    status, _ = live.post(
-        f"/api/v1/issuers/{live.issuer}/keys",
-        json.dumps({"algorithm": "Ed25519"}).encode(),
-        "application/json",
-        live.admin,
-    )
-    assert status == 201
+    _rotate(live)
     newer = live.factories.credential(live.factories.achievement(live.issuer))
     _, document = live.get(f"/c/{newer}/credential.json")
     report = verify(document, resolver=outside)  # the proof names a key the cache lacks
